@@ -1,0 +1,68 @@
+"""Parley: a self-hosted blog discussion platform."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app import config as config_module
+from app.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=config_module.INSTANCE_DIR.as_posix(),
+        instance_relative_config=True,
+    )
+    app.config.update(config_module.from_environment())
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import templating
+    from app.cli import register_cli
+    from app.errors import register_error_handlers
+    from app.tasks import bind_app
+
+    templating.init_app(app)
+    register_error_handlers(app)
+    register_cli(app)
+    bind_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import database
+
+    db.init_app(app)
+    database.configure_engine_events(app)
+    migrate.init_app(app, db, directory=str(config_module.PROJECT_DIR / "migrations"),
+                     render_as_batch=True, compare_type=True,
+                     render_item=database.render_migration_item)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to open that page."
+    login_manager.login_message_category = "info"
+
+    from app.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.authoring import bp as authoring_bp
+    from app.blog import bp as blog_bp
+
+    for blueprint in (blog_bp, auth_bp, authoring_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,33 @@
+"""User administration rules."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.auth.services import EmailTaken, normalise_email
+from app.extensions import db
+from app.models import Role, User
+
+
+class LastAdmin(Exception):
+    """The change would leave the site without an administrator."""
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.name)))
+
+
+def change_email_and_role(user: User, email: str, role: Role) -> None:
+    """Change a user's address and role, keeping addresses unique and one admin at least."""
+    email = normalise_email(email)
+    if email != user.email:
+        clash = db.session.scalar(select(User.id).where(User.email == email))
+        if clash is not None:
+            raise EmailTaken(email)
+        user.email = email
+    if user.role is Role.ADMIN and role is not Role.ADMIN:
+        admins = db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN))
+        if admins <= 1:
+            raise LastAdmin()
+    user.role = role

@@ -1,0 +1,45 @@
+"""Admin pages: the user list and the user editor."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.admin import services
+from app.admin.forms import UserForm
+from app.auth import services as accounts
+from app.auth.services import EmailTaken
+from app.core.permissions import admins_only
+from app.extensions import db
+from app.models import Role, User
+
+from . import bp
+
+
+@bp.get("/users/")
+@admins_only
+def users():
+    return render_template("admin/users.html", users=services.list_users())
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admins_only
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user) if request.method == "GET" else UserForm()
+    if request.method == "GET":
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            services.change_email_and_role(user, form.email.data, Role(form.role.data))
+        except EmailTaken:
+            form.email.errors.append("Another account uses this email address.")
+        except services.LastAdmin:
+            form.role.errors.append("The site needs at least one admin; make another first.")
+        else:
+            accounts.update_profile(user, **form.profile_values())
+            db.session.commit()
+            flash(f"Saved {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+        db.session.rollback()
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user.html", form=form, user=user), status

@@ -1,0 +1,7 @@
+"""Writing articles: the editor, drafts, scheduling, publishing."""
+
+from flask import Blueprint
+
+bp = Blueprint("authoring", __name__, url_prefix="/write")
+
+from app.authoring import views  # noqa: E402,F401

@@ -1,0 +1,158 @@
+"""Publishing rules: slugs, permalinks, statuses, tags, translations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.core.sanitize import render_article_markdown
+from app.core.text import excerpt_from_html, slugify
+from app.extensions import db
+from app.models import Article, ArticleStatus, Role, Tag, Translation, User
+
+
+class DuplicateSlug(Exception):
+    """Another article already uses this slug."""
+
+
+@dataclass
+class ArticleInput:
+    """What the editor sends, already parsed and validated for shape."""
+
+    title: str
+    body: str
+    slug: str = ""
+    excerpt: str = ""
+    tags: list[str] = field(default_factory=list)
+    publish_at: datetime | None = None
+    reprint_note: str = ""
+    reprint_url: str = ""
+    translations: list[tuple[str, str]] = field(default_factory=list)
+    comments_open: bool = True
+    pings_open: bool = True
+
+
+TRANSLATION_LINE = re.compile(r"^\s*(?P<language>[^,|]{1,40}?)\s*[,|]\s*(?P<url>https?://\S+)\s*$")
+
+
+def parse_translations(raw: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Read "Language, URL" lines into pairs; return (pairs, lines that could not be read)."""
+    pairs, bad = [], []
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        match = TRANSLATION_LINE.match(line)
+        if match is None or len(match["url"]) > 500:
+            bad.append(line.strip())
+        else:
+            pairs.append((match["language"], match["url"]))
+    return pairs, bad
+
+
+def format_translations(article: Article) -> str:
+    return "\n".join(f"{t.language}, {t.url}" for t in article.translations)
+
+
+def can_edit(user: User, article: Article) -> bool:
+    """Admins edit every article, authors their own."""
+    return user.role is Role.ADMIN or (user.role is Role.AUTHOR and article.author_id == user.id)
+
+
+def permalink_path(published_at: datetime, slug: str, zone: ZoneInfo) -> str:
+    local = published_at.astimezone(zone)
+    return f"/{local:%Y/%m/%d}/{slug}/"
+
+
+def _slug_in_use(slug: str, article: Article) -> bool:
+    query = select(Article.id).where(Article.slug == slug)
+    if article.id is not None:
+        query = query.where(Article.id != article.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _choose_slug(article: Article, data: ArticleInput) -> str:
+    """Return the slug typed (which must be free) or a free one made from the title."""
+    if data.slug:
+        if _slug_in_use(data.slug, article):
+            raise DuplicateSlug(data.slug)
+        return data.slug
+    base = slugify(data.title) or "article"
+    slug, n = base, 2
+    while _slug_in_use(slug, article):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _resolve_tags(names: list[str]) -> list[Tag]:
+    """Return Tag rows for the names, creating the missing ones."""
+    wanted = {slugify(name) or name.lower(): name for name in names}
+    existing = {
+        tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(wanted)))
+    }
+    tags = []
+    for slug, name in wanted.items():
+        tag = existing.get(slug)
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def save_article(article: Article | None, author: User, data: ArticleInput, *, publish: bool,
+                 now: datetime, zone: ZoneInfo) -> Article:
+    """Create or update an article; publish (or schedule) it when asked. The caller commits."""
+    if article is None:
+        article = Article(author=author, status=ArticleStatus.DRAFT)
+    with db.session.no_autoflush:
+        _apply(article, data, publish=publish, now=now, zone=zone)
+    db.session.add(article)
+    db.session.flush()
+    return article
+
+
+def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime,
+           zone: ZoneInfo) -> None:
+    """Copy the editor's input onto the article and work out its status and permalink."""
+    fixed = article.permalink_fixed(now)
+    if not fixed:
+        article.slug = _choose_slug(article, data)
+    article.title = data.title.strip()
+    article.body_source = data.body
+    article.body_html = render_article_markdown(data.body)
+    article.excerpt = data.excerpt.strip()
+    article.summary = article.excerpt or excerpt_from_html(article.body_html)
+    article.tags = _resolve_tags(data.tags)
+    article.reprint_note = data.reprint_note.strip()
+    article.reprint_url = data.reprint_url.strip()
+    article.translations = [Translation(language=lang, url=url) for lang, url in data.translations]
+    article.comments_open = data.comments_open
+    article.pings_open = data.pings_open
+    if data.publish_at is not None and not fixed:
+        article.published_at = data.publish_at
+    if publish:
+        if article.published_at is None:
+            article.published_at = now
+        live = article.published_at <= now
+        article.status = ArticleStatus.PUBLISHED if live else ArticleStatus.SCHEDULED
+    if not fixed and article.status is not ArticleStatus.DRAFT:
+        article.path = permalink_path(article.published_at, article.slug, zone)
+    elif not fixed:
+        article.path = None
+
+
+def unpublish(article: Article) -> None:
+    """Take an article off the site; its permalink stays reserved for when it returns."""
+    article.status = ArticleStatus.DRAFT
+
+
+def articles_for(user: User) -> list[Article]:
+    """List the articles a user may edit, newest first."""
+    query = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    if user.role is not Role.ADMIN:
+        query = query.where(Article.author_id == user.id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,113 @@
+"""The editor: list, write, preview, save, publish, unpublish. Thin over services."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.authoring import bp, services
+from app.authoring.forms import ArticleForm
+from app.core.permissions import writers_only
+from app.core.sanitize import render_article_markdown
+from app.core.text import parse_tag_list
+from app.core.timefmt import site_zone, to_site_time
+from app.extensions import db
+from app.models import Article, ArticleStatus
+from app.models.types import utcnow
+
+
+def _input_from(form: ArticleForm) -> services.ArticleInput:
+    publish_at = None
+    if form.publish_at.data is not None:
+        publish_at = form.publish_at.data.replace(tzinfo=site_zone()).astimezone(UTC)
+    return services.ArticleInput(
+        title=form.title.data or "",
+        body=form.body.data or "",
+        slug=(form.slug.data or "").strip(),
+        excerpt=form.excerpt.data or "",
+        tags=parse_tag_list(form.tags.data or "")[0],
+        publish_at=publish_at,
+        reprint_note=form.reprint_note.data or "",
+        reprint_url=form.reprint_url.data or "",
+        translations=services.parse_translations(form.translations.data or "")[0],
+        comments_open=form.comments_open.data,
+        pings_open=form.pings_open.data,
+    )
+
+
+def _fill_from(form: ArticleForm, article: Article) -> None:
+    form.process(
+        obj=article,
+        tags=", ".join(tag.name for tag in article.tags),
+        translations=services.format_translations(article),
+        publish_at=(to_site_time(article.published_at).replace(tzinfo=None)
+                    if article.published_at else None),
+        body=article.body_source,
+    )
+
+
+def _load_editable(article_id: int) -> Article:
+    article = db.get_or_404(Article, article_id)
+    if not services.can_edit(current_user, article):
+        abort(403)
+    return article
+
+
+@bp.get("/")
+@writers_only
+def index():
+    return render_template("authoring/index.html", articles=services.articles_for(current_user),
+                           now=utcnow())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@writers_only
+def new():
+    return _editor(None)
+
+
+@bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
+@writers_only
+def edit(article_id: int):
+    return _editor(_load_editable(article_id))
+
+
+def _editor(article: Article | None):
+    form = ArticleForm()
+    now = utcnow()
+    if request.method == "GET" and article is not None:
+        _fill_from(form, article)
+    preview_html = None
+    if request.method == "POST":
+        if form.unpublish.data and article is not None:  # CSRFProtect has checked the token
+            services.unpublish(article)
+            db.session.commit()
+            flash("The article is off the site and saved as a draft.", "success")
+            return redirect(url_for("authoring.edit", article_id=article.id))
+        if form.validate():
+            if form.preview.data:
+                preview_html = render_article_markdown(form.body.data or "")
+            else:
+                try:
+                    saved = services.save_article(
+                        article, current_user, _input_from(form),
+                        publish=bool(form.publish.data), now=now, zone=site_zone())
+                except services.DuplicateSlug:
+                    form.slug.errors.append("Another article already uses this slug.")
+                else:
+                    db.session.commit()
+                    flash(_saved_message(saved, now), "success")
+                    return redirect(url_for("authoring.edit", article_id=saved.id))
+    status = 422 if request.method == "POST" and preview_html is None else 200
+    return render_template("authoring/editor.html", form=form, article=article,
+                           preview_html=preview_html, now=now), status
+
+
+def _saved_message(article: Article, now) -> str:
+    if article.is_live(now):
+        return "Published. It is on the site now."
+    if article.status is ArticleStatus.SCHEDULED:
+        return "Scheduled. It will appear on the site at its publication date."
+    return "Draft saved."

@@ -1,0 +1,116 @@
+"""Queries behind the public pages: what readers may see, and how it is counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Article, ArticleStatus, Response, ResponseStatus, Tag, User
+from app.models.types import utcnow
+
+
+def visible_articles(now: datetime | None = None) -> Select:
+    """Select the articles readers can see now, newest first, with what lists show."""
+    now = now or utcnow()
+    return (
+        select(Article)
+        .where(
+            Article.status.in_((ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)),
+            Article.published_at <= now,
+        )
+        .options(selectinload(Article.author), selectinload(Article.tags))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
+
+
+def response_counts(article_ids: Iterable[int]) -> dict[int, int]:
+    """Count the approved responses of each article in one query."""
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Response.article_id, func.count())
+        .where(Response.article_id.in_(ids), Response.status == ResponseStatus.APPROVED)
+        .group_by(Response.article_id)
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({article_id: count for article_id, count in rows})
+    return counts
+
+
+@dataclass
+class ArticlePage:
+    """One page of an article list with the counts the list shows."""
+
+    items: list[Article]
+    counts: dict[int, int]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(query: Select, page: int, per_page: int) -> ArticlePage:
+    """Return one page of a visible-article query (a 404 past the last page)."""
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=True)
+    items = list(pagination.items)
+    return ArticlePage(
+        items=items,
+        counts=response_counts(a.id for a in items),
+        page=pagination.page,
+        pages=max(pagination.pages, 1),
+        total=pagination.total or 0,
+    )
+
+
+def article_by_path(path: str) -> Article | None:
+    """Find the live article whose permalink is this path."""
+    query = visible_articles().where(Article.path == path).options(
+        selectinload(Article.translations)
+    )
+    return db.session.scalars(query).first()
+
+
+def tag_by_slug(slug: str) -> Tag | None:
+    return db.session.scalars(select(Tag).where(Tag.slug == slug)).first()
+
+
+def articles_with_tag(tag: Tag) -> Select:
+    return visible_articles().where(Article.tags.contains(tag))
+
+
+def author_by_slug(slug: str) -> User | None:
+    return db.session.scalars(select(User).where(User.slug == slug)).first()
+
+
+def articles_by_author(author: User) -> Select:
+    return visible_articles().where(Article.author_id == author.id)
+
+
+def month_bounds(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Return the UTC start and end of a calendar month in the site's time zone."""
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def articles_in_month(year: int, month: int, zone: ZoneInfo) -> Select:
+    start, end = month_bounds(year, month, zone)
+    return visible_articles().where(Article.published_at >= start, Article.published_at < end)
+
+
+def feed_articles(limit: int = 20) -> list[Article]:
+    return list(db.session.scalars(visible_articles().limit(limit)))

@@ -1,0 +1,71 @@
+"""Public pages. Thin: load, check visibility, render."""
+
+from __future__ import annotations
+
+from calendar import month_name
+
+from flask import abort, current_app, make_response, render_template, request
+
+from app.blog import bp, services
+from app.core.timefmt import site_zone
+from app.models.types import utcnow
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _per_page() -> int:
+    return current_app.config["ARTICLES_PER_PAGE"]
+
+
+@bp.get("/")
+def home():
+    page = services.paginate(services.visible_articles(), _page_number(), _per_page())
+    return render_template("blog/home.html", page=page)
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/")
+def article(year: int, month: int, day: int, slug: str):
+    found = services.article_by_path(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
+    if found is None:
+        abort(404)
+    count = services.response_counts([found.id])[found.id]
+    return render_template("blog/article.html", article=found, response_count=count)
+
+
+@bp.get("/tag/<slug>/")
+def tag(slug: str):
+    found = services.tag_by_slug(slug)
+    if found is None:
+        abort(404)
+    page = services.paginate(services.articles_with_tag(found), _page_number(), _per_page())
+    return render_template("blog/archive.html", page=page, heading=f"Tagged “{found.name}”")
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
+def month(year: int, month: int):
+    if not 1 <= month <= 12:
+        abort(404)
+    query = services.articles_in_month(year, month, site_zone())
+    page = services.paginate(query, _page_number(), _per_page())
+    return render_template("blog/archive.html", page=page, heading=f"{month_name[month]} {year}")
+
+
+@bp.get("/author/<slug>/")
+def author(slug: str):
+    found = services.author_by_slug(slug)
+    if found is None:
+        abort(404)
+    page = services.paginate(services.articles_by_author(found), _page_number(), _per_page())
+    return render_template("blog/author.html", page=page, author=found)
+
+
+@bp.get("/feed/")
+def feed():
+    articles = services.feed_articles()
+    updated = max((a.updated_at for a in articles), default=utcnow())
+    body = render_template("blog/feed.xml", articles=articles, updated=updated)
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response

@@ -1,0 +1,43 @@
+"""Error pages in the site's look: never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your account does not have permission to open this page."),
+    404: ("Page not found", "There is nothing at this address. It may have moved, or never "
+                            "existed."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What you sent is larger than this site accepts."),
+    429: ("Slow down", "Too many requests in a short time. Wait a moment and try again."),
+    500: ("Something went wrong", "The site hit an error. Nothing you sent has been kept "
+                                  "half-done; please try again."),
+}
+
+
+def _render(code: int, title: str, message: str):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer HTTP errors and CSRF failures with a page in the site's look."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "Your form expired",
+                       "The security token of the form was missing or out of date. Go back, "
+                       "reload the page and send it again: what you typed is still in your "
+                       "browser's back history.")
+
+    for code, (title, message) in MESSAGES.items():
+        def handler(error, code=code, title=title, message=message):
+            if code == 500:
+                db.session.rollback()
+            return _render(code, title, message)
+
+        app.register_error_handler(code, handler)

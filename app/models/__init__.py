@@ -1,0 +1,17 @@
+"""The data model: one module per aggregate."""
+
+from app.models.article import Article, ArticleStatus, Tag, Translation
+from app.models.response import Response, ResponseKind, ResponseStatus
+from app.models.user import Role, User
+
+__all__ = [
+    "Article",
+    "ArticleStatus",
+    "Response",
+    "ResponseKind",
+    "ResponseStatus",
+    "Role",
+    "Tag",
+    "Translation",
+    "User",
+]

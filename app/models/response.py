@@ -1,0 +1,74 @@
+"""Responses to an article: comments, replies, questions and linkbacks in one table."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.article import Article
+from app.models.types import UTCDateTime, utcnow
+from app.models.user import User
+
+
+class ResponseKind(enum.StrEnum):
+    COMMENT = "comment"
+    QUESTION = "question"
+    PINGBACK = "pingback"
+    TRACKBACK = "trackback"
+    WEBMENTION = "webmention"
+
+
+class ResponseStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+    TRASH = "trash"
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True)
+
+
+class Response(db.Model):
+    """One response to an article, whatever its kind; threads through parent and path."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        Index("ix_responses_article_status_path", "article_id", "status", "path"),
+        Index("ix_responses_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[ResponseKind] = mapped_column(_enum(ResponseKind, "response_kind"),
+                                               default=ResponseKind.COMMENT)
+    status: Mapped[ResponseStatus] = mapped_column(_enum(ResponseStatus, "response_status"),
+                                                   default=ResponseStatus.PENDING)
+    # Materialised path: zero-padded ids of the ancestors and itself, so that ordering
+    # by path returns a whole thread in display order in one query.
+    path: Mapped[str] = mapped_column(String(1000), default="")
+    depth: Mapped[int] = mapped_column(default=0)
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    author_email: Mapped[str] = mapped_column(String(254), default="")
+    author_url: Mapped[str] = mapped_column(String(500), default="")
+    author_ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(500), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    moderation_reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    article: Mapped[Article] = relationship()
+    user: Mapped[User | None] = relationship()
+    parent: Mapped[Response | None] = relationship(remote_side=[id])

@@ -1,0 +1,65 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    AUTHOR = "author"
+    MODERATOR = "moderator"
+    MEMBER = "member"
+
+
+ROLE_ENUM = Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e],
+                 validate_strings=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    # None means the account cannot log in (for example an imported author).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(ROLE_ENUM, default=Role.MEMBER)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    social_handle: Mapped[str] = mapped_column(String(120), default="")
+    website: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Tell whether the password matches; accounts without one never match."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (Role.ADMIN, Role.AUTHOR)
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MODERATOR)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"

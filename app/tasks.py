@@ -1,0 +1,50 @@
+"""The task queue: Huey on SQLite under instance/ by default, on Redis when REDIS_URL is set.
+
+Background jobs are thin wrappers over services; each runs inside an application context.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+from flask import Flask
+from huey import RedisHuey, SqliteHuey
+
+from app.config import INSTANCE_DIR
+
+
+def _make_huey():
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        return RedisHuey("parley", url=redis_url)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("parley", filename=str(INSTANCE_DIR / "queue.db"))
+
+
+huey = _make_huey()
+_app: Flask | None = None
+
+
+def bind_app(app: Flask) -> None:
+    """Remember the app whose context background jobs run in; run jobs inline if asked."""
+    global _app
+    _app = app
+    huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+
+
+def app_task(**task_options):
+    """Declare a background job that runs inside the application context."""
+
+    def decorator(fn):
+        @huey.task(**task_options)
+        @functools.wraps(fn)
+        def job(*args, **kwargs):
+            if _app is None:
+                raise RuntimeError("no Parley app bound to the task queue")
+            with _app.app_context():
+                return fn(*args, **kwargs)
+
+        return job
+
+    return decorator
