@@ -1,0 +1,69 @@
+# Parley: `make run` serves the demo site, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export FLASK_APP := wsgi
+
+.PHONY: run test test-sqlite test-postgres lint bench install install-test chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	@echo
+	@echo "Parley is at http://127.0.0.1:$(PORT)/"
+	@if [ -f instance/demo-login.txt ]; then \
+	  read -r email password < instance/demo-login.txt; \
+	  echo "Log in at http://127.0.0.1:$(PORT)/login as $$email with password $$password"; \
+	fi
+	@echo
+	@$(BIN)/flask worker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: install-test chromium
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest -p no:cacheprovider
+
+test-postgres:
+	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider
+
+lint: install-test
+	$(BIN)/ruff check app tests wsgi.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,119 @@
+"""The editor through the test client: roles, preview, save, publish, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import Article, ArticleStatus, Role
+from tests.factories import PASSWORD, make_article, make_user
+
+EDITOR_PAGES = ["/write/", "/write/new"]
+
+
+@pytest.mark.parametrize("url", EDITOR_PAGES)
+def test_guests_are_sent_to_log_in(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.MODERATOR])
+@pytest.mark.parametrize("url", EDITOR_PAGES)
+def test_members_and_moderators_get_403(forms, db, role, url):
+    user = make_user(role)
+    forms.login(user.email, PASSWORD)
+    response = forms.client.get(url)
+    assert response.status_code == 403
+    assert "Not allowed" in response.get_data(as_text=True)
+
+
+def test_authors_cannot_edit_each_others_articles(forms, db):
+    article = make_article(make_user(Role.AUTHOR))
+    intruder = make_user(Role.AUTHOR)
+    forms.login(intruder.email, PASSWORD)
+    assert forms.client.get(f"/write/{article.id}/edit").status_code == 403
+    assert forms.client.get("/write/99999/edit").status_code == 404
+
+
+def article_form(**fields):
+    data = {"title": "Roles compared", "slug": "", "body": "Hello **world**", "excerpt": "",
+            "tags": "careers, product", "publish_at": "", "reprint_note": "", "reprint_url": "",
+            "translations": "", "comments_open": "y", "pings_open": "y"}
+    data.update(fields)
+    return data
+
+
+def test_preview_renders_without_saving(forms, db):
+    author = make_user(Role.AUTHOR)
+    forms.login(author.email, PASSWORD)
+    response = forms.post("/write/new", article_form(preview="Preview"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Preview (not saved yet)" in html and "<strong>world</strong>" in html
+    assert "Hello **world**" in html  # the source stays in the textarea
+    assert db.session.scalars(db.select(Article)).first() is None
+
+
+def test_save_draft_then_publish(forms, db):
+    author = make_user(Role.AUTHOR)
+    forms.login(author.email, PASSWORD)
+    response = forms.post("/write/new", article_form(save="Save draft"))
+    assert response.status_code == 302
+    article = db.session.scalars(db.select(Article)).one()
+    assert article.status is ArticleStatus.DRAFT and article.author_id == author.id
+    url = f"/write/{article.id}/edit"
+    response = forms.post(url, article_form(publish="Publish",
+                                            translations="Polski, https://pl.example.org/x"))
+    assert response.status_code == 302
+    db.session.refresh(article)
+    assert article.status is ArticleStatus.PUBLISHED and article.path
+    assert [t.language for t in article.translations] == ["Polski"]
+    assert forms.client.get(article.path).status_code == 200
+    assert "Roles compared" in forms.client.get("/").get_data(as_text=True)
+
+
+def test_schedule_with_a_future_date(forms, db):
+    author = make_user(Role.AUTHOR)
+    forms.login(author.email, PASSWORD)
+    forms.post("/write/new", article_form(publish="Publish", publish_at="2999-01-01T09:00"))
+    article = db.session.scalars(db.select(Article)).one()
+    assert article.status is ArticleStatus.SCHEDULED
+    assert forms.client.get(article.path).status_code == 404
+
+
+def test_unpublish_takes_it_off_the_site(forms, db):
+    author = make_user(Role.AUTHOR)
+    article = make_article(author)
+    forms.login(author.email, PASSWORD)
+    response = forms.post(f"/write/{article.id}/edit", article_form(unpublish="Unpublish"))
+    assert response.status_code == 302
+    assert forms.client.get(article.path).status_code == 404
+
+
+def test_bad_input_is_shown_beside_each_field_and_nothing_is_lost(forms, db):
+    author = make_user(Role.AUTHOR)
+    make_article(author, title="Taken", slug="taken")
+    forms.login(author.email, PASSWORD)
+    body = "My long draft that must survive"
+    response = forms.post("/write/new", article_form(
+        title="", body=body, tags="fine, bad<tag>", slug="Not A Slug",
+        translations="just words", reprint_url="notaurl", save="Save draft"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="title-error">Give the article a title.' in html
+    assert 'id="slug-error">Use only lowercase letters' in html
+    assert 'id="tags-error">' in html and "bad&lt;tag&gt;" in html
+    assert 'id="translations-error">' in html and 'id="reprint_url-error">' in html
+    assert body in html
+
+    duplicate = forms.post("/write/new", article_form(slug="taken", save="Save draft"))
+    assert 'id="slug-error">Another article already uses this slug.' in \
+        duplicate.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 1
+
+
+def test_admin_edits_any_article(forms, db):
+    article = make_article(make_user(Role.AUTHOR), title="Someone's")
+    admin = make_user(Role.ADMIN)
+    forms.login(admin.email, PASSWORD)
+    assert "Someone" in forms.client.get("/write/").get_data(as_text=True)
+    assert forms.client.get(f"/write/{article.id}/edit").status_code == 200

@@ -1,0 +1,200 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL, clients, a live server, Chromium.
+
+The database comes from TEST_DATABASE_URL (PostgreSQL in the second half of `make test`);
+without it each run uses a fresh SQLite file. In CI an unreachable PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+
+os.environ.setdefault("PARLEY_INSTANCE", tempfile.mkdtemp(prefix="parley-test-instance-"))
+os.environ.pop("REDIS_URL", None)
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.config import normalise_database_url  # noqa: E402
+from app.extensions import db as _db  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="parley-test-db-"), "test.db")
+
+
+def _check_reachable(url: str) -> None:
+    if not url.startswith("postgresql"):
+        return
+    try:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 - any failure means the same thing here
+        message = f"PostgreSQL at {url} is unreachable: {error}"
+        if os.environ.get("CI"):
+            pytest.exit(message, returncode=3)
+        pytest.exit(message + " (skipping the PostgreSQL run outside CI)", returncode=0)
+
+
+def _reset_schema(app) -> None:
+    with app.app_context():
+        engine = _db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        else:
+            _db.drop_all()
+        _db.create_all()
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "HUEY_IMMEDIATE": True,
+    "RATELIMIT_ENABLED": False,
+    "SITE_TIMEZONE": "UTC",
+    "SECRET_KEY": "test-secret-key-not-for-production",
+}
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = _database_url()
+    _check_reachable(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    _reset_schema(app)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after each test that used the app, so tests don't see each other."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app_ctx):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class FormClient:
+    """Drive forms as a browser would: GET the page, take its CSRF token, POST."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, url: str, data: dict, *, form_url: str | None = None, **kwargs):
+        page = self.client.get(form_url or url)
+        token = csrf_token_from(page.get_data(as_text=True))
+        return self.client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+    def login(self, email: str, password: str):
+        response = self.post("/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture
+def forms(client):
+    return FormClient(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+
+    class Counter:
+        def __init__(self):
+            self.statements: list[str] = []
+
+        @property
+        def count(self) -> int:
+            return len(self.statements)
+
+        def __call__(self, conn, cursor, statement, *args):
+            self.statements.append(statement)
+
+        def __enter__(self):
+            with app.app_context():
+                self.engine = _db.engine
+            event.listen(self.engine, "before_cursor_execute", self)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(self.engine, "before_cursor_execute", self)
+
+    return Counter
+
+
+# --- a live server and Chromium for browser tests -------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """Serve the test app over real HTTP on 127.0.0.1 from a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
