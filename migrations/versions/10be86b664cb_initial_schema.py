@@ -139,3 +139,6 @@ def downgrade():
     op.drop_table('users')
     op.drop_table('tags')
     # ### end Alembic commands ###
+    # PostgreSQL keeps enum types after their tables are gone; drop them too.
+    for name in ('response_status', 'response_kind', 'article_status', 'user_role'):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)
