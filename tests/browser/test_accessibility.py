@@ -51,10 +51,9 @@ def describe(violations: list[dict]) -> str:
 def assert_accessible(page: Page) -> None:
     results = _axe.run(page)
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    report = describe(blocking)
     if blocking:
-        print(f"axe violations on {page.url}:\n{report}")
-    assert not blocking, f"axe found serious or critical violations on {page.url}:\n{report}"
+        pytest.fail(f"axe found serious or critical violations on {page.url}:\n"
+                    + describe(blocking))
 
 
 def log_in(page: Page, base_url: str, email: str) -> None:
