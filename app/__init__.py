@@ -41,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.configure_engine_events(app)
+    database.configure_session_events()
     migrate.init_app(app, db, directory=str(config_module.PROJECT_DIR / "migrations"),
                      render_as_batch=True, compare_type=True,
                      render_item=database.render_migration_item)
@@ -63,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.authoring import bp as authoring_bp
     from app.blog import bp as blog_bp
+    from app.comments import bp as comments_bp
 
-    for blueprint in (blog_bp, auth_bp, authoring_bp, admin_bp):
+    for blueprint in (blog_bp, comments_bp, auth_bp, authoring_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -51,6 +51,7 @@ def from_environment() -> dict:
         "SITE_TAGLINE": os.environ.get(
             "SITE_TAGLINE", "Working notes on product management, for people who ship"
         ),
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SITE_TIMEZONE": os.environ.get("SITE_TIMEZONE", "UTC"),
         "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "10")),
         "SESSION_COOKIE_HTTPONLY": True,

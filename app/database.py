@@ -35,3 +35,38 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+# What readers see: a change to any of these invalidates cached pages.
+def _reader_visible_classes():
+    from app.models import Article, Response, SiteSetting, Tag, Translation, User
+
+    return (Article, Response, SiteSetting, Tag, Translation, User)
+
+
+def bump_content_version(session, _flush_context) -> None:
+    """Count a change to reader-visible rows in the same transaction that makes it."""
+    from app.models import SiteState
+
+    watched = _reader_visible_classes()
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if not any(isinstance(obj, watched) for obj in changed):
+        return
+    connection = session.connection()
+    table = SiteState.__table__
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(id=1, content_version=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.id], set_={"content_version": table.c.content_version + 1})
+    connection.execute(statement)
+
+
+def configure_session_events() -> None:
+    """Install the content-version counter on every session of the app."""
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_flush", bump_content_version):
+        event.listen(Session, "after_flush", bump_content_version)

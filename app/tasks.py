@@ -31,6 +31,7 @@ def bind_app(app: Flask) -> None:
     global _app
     _app = app
     huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+    install_session_hooks()
 
 
 def app_task(**task_options):
@@ -48,3 +49,32 @@ def app_task(**task_options):
         return job
 
     return decorator
+
+
+def after_commit(job, *args, **kwargs) -> None:
+    """Queue a background job once the current transaction commits (never if it rolls back).
+
+    Services call this without committing; the job then sees the rows they wrote.
+    """
+    from app.extensions import db
+
+    db.session.info.setdefault("after_commit", []).append((job, args, kwargs))
+
+
+def _run_after_commit(session) -> None:
+    jobs = session.info.pop("after_commit", [])
+    for job, args, kwargs in jobs:
+        job(*args, **kwargs)
+
+
+def _drop_after_rollback(session) -> None:
+    session.info.pop("after_commit", None)
+
+
+def install_session_hooks() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _run_after_commit):
+        event.listen(Session, "after_commit", _run_after_commit)
+        event.listen(Session, "after_soft_rollback", lambda s, _t: _drop_after_rollback(s))

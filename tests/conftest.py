@@ -20,6 +20,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
+from app.core import pagecache  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -91,6 +92,8 @@ def _clean_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    # Emptying site_state resets the content version, so cached pages must go too.
+    pagecache.pages.clear()
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as connection:

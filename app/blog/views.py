@@ -7,6 +7,8 @@ from calendar import month_name
 from flask import abort, current_app, make_response, render_template, request
 
 from app.blog import bp, services
+from app.comments.presenter import render_article_page
+from app.core.pagecache import cached_for_anonymous
 from app.core.timefmt import site_zone
 from app.models.types import utcnow
 
@@ -20,18 +22,19 @@ def _per_page() -> int:
 
 
 @bp.get("/")
+@cached_for_anonymous
 def home():
     page = services.paginate(services.visible_articles(), _page_number(), _per_page())
     return render_template("blog/home.html", page=page)
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/")
+@cached_for_anonymous
 def article(year: int, month: int, day: int, slug: str):
     found = services.article_by_path(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
     if found is None:
         abort(404)
-    count = services.response_counts([found.id])[found.id]
-    return render_template("blog/article.html", article=found, response_count=count)
+    return render_article_page(found)
 
 
 @bp.get("/tag/<slug>/")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import bleach
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
 ARTICLE_TAGS = frozenset({
@@ -49,3 +52,46 @@ def render_article_markdown(source: str) -> str:
 def strip_tags(html: str) -> str:
     """Return the text of an HTML fragment with every tag removed (still entity-escaped)."""
     return bleach.clean(html, tags=set(), strip=True, strip_comments=True)
+
+
+COMMENT_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "p", "q", "s",
+    "strong",
+})
+COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"], "q": ["cite"]}
+LINK_REL = "nofollow ugc"
+
+
+def _force_rel(attrs, new=False):
+    """Mark every link in reader text nofollow ugc, whatever rel it came with."""
+    href_key = (None, "href")
+    if href_key not in attrs:
+        return attrs
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_comment_cleaner = bleach.Cleaner(
+    tags=COMMENT_TAGS,
+    attributes=COMMENT_ATTRIBUTES,
+    protocols=PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_force_rel], skip_tags={"code"})],
+)
+_comment_markdown = MarkdownIt("commonmark", {"html": True, "breaks": True}).disable(
+    ["heading", "lheading", "table", "image", "hr", "list", "code", "fence"], ignoreInvalid=True
+)
+
+
+def render_comment(source: str) -> str:
+    """Render a reader's comment (Markdown or the small HTML set) to safe HTML.
+
+    Bare URLs become links, and every link is rel="nofollow ugc".
+    """
+    return _comment_cleaner.clean(_comment_markdown.render(source)).strip()
+
+
+def clean_excerpt(text: str) -> str:
+    """Return plain text made safe to show: no markup survives."""
+    return bleach.clean(text, tags=set(), strip=True, strip_comments=True)

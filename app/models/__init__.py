@@ -2,15 +2,20 @@
 
 from app.models.article import Article, ArticleStatus, Tag, Translation
 from app.models.response import Response, ResponseKind, ResponseStatus
+from app.models.site import OutboxMessage, SiteSetting, SiteState, Subscription
 from app.models.user import Role, User
 
 __all__ = [
     "Article",
     "ArticleStatus",
+    "OutboxMessage",
     "Response",
     "ResponseKind",
     "ResponseStatus",
     "Role",
+    "SiteSetting",
+    "SiteState",
+    "Subscription",
     "Tag",
     "Translation",
     "User",

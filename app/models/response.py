@@ -56,6 +56,9 @@ class Response(db.Model):
     # by path returns a whole thread in display order in one query.
     path: Mapped[str] = mapped_column(String(1000), default="")
     depth: Mapped[int] = mapped_column(default=0)
+    # The id of the top-level response of this thread (its own id when top-level):
+    # threads are paginated and ordered by it.
+    thread_id: Mapped[int | None] = mapped_column(index=True)
     author_name: Mapped[str] = mapped_column(String(200), default="")
     author_email: Mapped[str] = mapped_column(String(254), default="")
     author_url: Mapped[str] = mapped_column(String(500), default="")
@@ -65,6 +68,9 @@ class Response(db.Model):
     body_source: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     moderation_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Linkbacks: the linking page's title and site name, shown as the author.
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    source_title: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -72,3 +78,23 @@ class Response(db.Model):
     article: Mapped[Article] = relationship()
     user: Mapped[User | None] = relationship()
     parent: Mapped[Response | None] = relationship(remote_side=[id])
+
+    PATH_WIDTH = 10
+
+    def place_under(self, parent: Response | None) -> None:
+        """Set path, depth and thread from the parent; the response must have an id already."""
+        segment = f"{self.id:0{self.PATH_WIDTH}d}"
+        self.parent = parent
+        self.path = f"{parent.path}.{segment}" if parent else segment
+        self.depth = parent.depth + 1 if parent else 0
+        self.thread_id = parent.thread_id if parent else self.id
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the ancestors, root first, read from the materialised path."""
+        return [int(part) for part in self.path.split(".")[:-1]]
+
+    @property
+    def is_linkback(self) -> bool:
+        return self.kind in (ResponseKind.PINGBACK, ResponseKind.TRACKBACK,
+                             ResponseKind.WEBMENTION)

@@ -1,0 +1,40 @@
+"""Atom feeds of approved responses: one per article and one for the whole site."""
+
+from __future__ import annotations
+
+from flask import make_response, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from app.blog.services import visible_articles
+from app.extensions import db
+from app.models import Article, Response, ResponseStatus
+from app.models.types import utcnow
+
+FEED_SIZE = 50
+
+
+def _approved():
+    live = visible_articles().with_only_columns(Article.id).order_by(None)
+    return (select(Response).join(Response.article)
+            .options(contains_eager(Response.article))
+            .where(Response.status == ResponseStatus.APPROVED, Response.article_id.in_(live))
+            .order_by(Response.created_at.desc(), Response.id.desc()).limit(FEED_SIZE))
+
+
+def site_responses() -> list[Response]:
+    return list(db.session.scalars(_approved()))
+
+
+def article_responses(article: Article) -> list[Response]:
+    return list(db.session.scalars(_approved().where(Response.article_id == article.id)))
+
+
+def atom_response(responses: list[Response], article: Article | None = None,
+                  title_suffix: str = "comments"):
+    updated = max((r.edited_at or r.created_at for r in responses), default=utcnow())
+    body = render_template("comments/feed.xml", responses=responses, article=article,
+                           updated=updated)
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response

@@ -1,0 +1,29 @@
+"""The comment form: its fields only; the rules live in services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
+
+
+class CommentForm(FlaskForm):
+    name = StringField("Name")
+    email = EmailField("Email", description="Never shown to anyone.")
+    website = StringField("Website")
+    body = TextAreaField("Comment", description="Markdown or simple HTML (a, b, i, em, strong, "
+                                                "code, blockquote, q, cite, abbr, del, s).")
+    parent_id = HiddenField()
+    notify = BooleanField("Notify me of follow-up replies by email")
+    remember = BooleanField("Save my name, email, and website in this browser for the next "
+                            "time I comment.")
+    preview = SubmitField("Preview")
+    submit = SubmitField("Post Comment")
+
+    def parent(self) -> int | None:
+        value = (self.parent_id.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+
+class EditCommentForm(FlaskForm):
+    body = TextAreaField("Comment")
+    submit = SubmitField("Save changes")

@@ -1,0 +1,68 @@
+"""Who is commenting: the logged-in member or the guest's signed cookies."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.comments.services import Commenter
+from app.models.types import utcnow
+
+MINE_COOKIE = "parley_mine"
+COMMENTER_COOKIE = "parley_commenter"
+MINE_LIMIT = 50
+YEAR = 365 * 24 * 3600
+
+
+def _signer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _read(cookie: str, salt: str, default):
+    raw = request.cookies.get(cookie)
+    if not raw:
+        return default
+    try:
+        return _signer(salt).loads(raw)
+    except BadSignature:
+        return default
+
+
+def own_ids() -> list[int]:
+    ids = _read(MINE_COOKIE, "parley-mine", [])
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def current_commenter() -> Commenter:
+    user = current_user if current_user.is_authenticated else None
+    return Commenter(
+        user=user._get_current_object() if user is not None else None,
+        ip=request.remote_addr or "",
+        user_agent=request.user_agent.string or "",
+        now=utcnow(),
+        own_ids=frozenset(own_ids()),
+    )
+
+
+def remember_response(response, response_id: int) -> None:
+    """Add a response to the browser's signed list of its own comments."""
+    ids = (own_ids() + [response_id])[-MINE_LIMIT:]
+    response.set_cookie(MINE_COOKIE, _signer("parley-mine").dumps(ids), max_age=YEAR,
+                        httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+
+
+def saved_details() -> dict:
+    details = _read(COMMENTER_COOKIE, "parley-commenter", {})
+    return details if isinstance(details, dict) else {}
+
+
+def save_details(response, name: str, email: str, website: str, keep: bool) -> None:
+    """Keep (or forget) the guest's name, email and website, only when they opted in."""
+    if not keep:
+        response.delete_cookie(COMMENTER_COOKIE)
+        return
+    value = _signer("parley-commenter").dumps({"name": name, "email": email, "website": website})
+    response.set_cookie(COMMENTER_COOKIE, value, max_age=YEAR, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])

@@ -1,0 +1,84 @@
+"""Everything the article page shows under the article: threads, counts, the comment form."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, render_template, request, url_for
+
+from app.blog.services import response_counts
+from app.comments import services
+from app.comments.forms import CommentForm
+from app.comments.identity import current_commenter, saved_details
+from app.comments.threads import Node, thread_page
+from app.core import settings as site_settings
+from app.models import Article, Response
+
+
+def avatar_url(email: str, style: str) -> str | None:
+    """Return the avatar for an email: Gravatar, a local identicon, or none (a setting)."""
+    email = (email or "").strip().lower()
+    if style == "gravatar":
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        return f"https://www.gravatar.com/avatar/{digest}?s=48&d=identicon"
+    if style == "identicon":
+        # Keyed with the secret so that the public URL does not reveal the address.
+        key = hmac.new(current_app.config["SECRET_KEY"].encode(), email.encode(),
+                       hashlib.sha256).hexdigest()[:20]
+        return url_for("comments.identicon", key=key)
+    return None
+
+
+def new_comment_form() -> CommentForm:
+    form = CommentForm()
+    if request.method == "GET":
+        details = saved_details()
+        form.name.data = details.get("name", "")
+        form.email.data = details.get("email", "")
+        form.website.data = details.get("website", "")
+        form.remember.data = bool(details)
+    return form
+
+
+def render_article_page(article: Article, *, form: CommentForm | None = None,
+                        preview: str | None = None, status: int = 200):
+    """Render the article with its discussion for the current reader."""
+    settings = site_settings.load()
+    commenter = current_commenter()
+    threads = thread_page(article, commenter, settings, request.args.get("cpage", 1, type=int))
+    form = form or new_comment_form()
+    reply_to = form.parent() or request.args.get("replytocom", type=int)
+    if reply_to:
+        form.parent_id.data = str(reply_to)
+
+    def can_change(response: Response) -> bool:
+        return services.can_change(response, commenter, settings)
+
+    return render_template(
+        "blog/article.html", article=article,
+        response_count=response_counts([article.id])[article.id],
+        threads=threads, form=form, preview=preview, reply_to=reply_to,
+        settings=settings, can_change=can_change,
+        avatar=lambda email: avatar_url(email, settings.avatars),
+    ), status
+
+
+def render_form_fragment(article: Article, form: CommentForm, preview: str | None, status: int):
+    """Render only the comment form (for the script that posts without a reload)."""
+    return render_template("_partials/comment_form.html", article=article, form=form,
+                           preview=preview, reply_to=form.parent()), status
+
+
+def render_response_fragment(article: Article, response: Response):
+    """Render one new response as it appears in the thread."""
+    settings = site_settings.load()
+    commenter = current_commenter()
+    commenter.own_ids = commenter.own_ids | {response.id}
+    return render_template(
+        "_partials/response_fragment.html", article=article,
+        node=Node(response, depth=min(response.depth, settings.thread_depth - 1)),
+        reply_to=None, form=None, settings=settings,
+        can_change=lambda r: services.can_change(r, commenter, settings),
+        avatar=lambda email: avatar_url(email, settings.avatars),
+    ), 201

@@ -1,0 +1,98 @@
+"""Rendered pages for anonymous readers, invalidated by the site's content version.
+
+Every transaction that changes what readers see bumps `site_state.content_version` (see
+app/database.py). A cached page is served only while the version it was rendered at is
+current, so one cheap query replaces the thread query and the rendering. The CSRF token is
+cut out of the stored page and a fresh one for the reader's own session put back in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from flask import make_response, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import SiteState
+
+TOKEN_PLACEHOLDER = "\x00csrf\x00"
+# Cookies that make a page personal: a reader's own pending responses, saved commenter details.
+PERSONAL_COOKIES = ("parley_mine", "parley_commenter")
+KEPT_HEADERS = ("link", "x-pingback", "content-language")
+
+
+class PageCache:
+    """A small thread-safe LRU of rendered pages keyed by path and content version."""
+
+    def __init__(self, max_entries: int = 512):
+        self.max_entries = max_entries
+        self._pages: OrderedDict[str, tuple[int, str, list]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, version: int) -> tuple[str, list] | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._pages.move_to_end(key)
+            return entry[1], entry[2]
+
+    def put(self, key: str, version: int, body: str, headers: list) -> None:
+        with self._lock:
+            self._pages[key] = (version, body, headers)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.max_entries:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+pages = PageCache()
+
+
+def content_version() -> int:
+    return db.session.scalar(select(SiteState.content_version).where(SiteState.id == 1)) or 0
+
+
+def is_personal() -> bool:
+    """Tell whether this reader must get a freshly rendered page."""
+    return (
+        current_user.is_authenticated
+        or request.method != "GET"
+        or "_flashes" in session
+        or any(name in request.cookies for name in PERSONAL_COOKIES)
+    )
+
+
+def cached_for_anonymous(view):
+    """Serve anonymous readers a stored copy of the page while the content is unchanged."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if is_personal():
+            return view(*args, **kwargs)
+        key = request.full_path
+        version = content_version()
+        hit = pages.get(key, version)
+        if hit is None:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or response.mimetype != "text/html":
+                return response
+            body = response.get_data(as_text=True).replace(generate_csrf(), TOKEN_PLACEHOLDER)
+            headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]
+            pages.put(key, version, body, headers)
+            return response
+        body, headers = hit
+        response = make_response(body.replace(TOKEN_PLACEHOLDER, generate_csrf()))
+        response.headers.extend(headers)
+        response.headers["X-Parley-Cache"] = "hit"
+        return response
+
+    return wrapped

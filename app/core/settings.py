@@ -1,0 +1,55 @@
+"""Discussion settings kept in the database, read once per request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import SiteSetting
+
+AVATAR_STYLES = ("identicon", "gravatar", "none")
+
+
+@dataclass(frozen=True)
+class DiscussionSettings:
+    """Every discussion setting with its default."""
+
+    thread_depth: int = 5
+    threads_per_page: int = 50
+    newest_first: bool = False
+    avatars: str = "identicon"
+    flood_seconds: int = 15
+    edit_minutes: int = 10
+    max_comment_length: int = 65525
+
+
+def _stored() -> dict:
+    rows = db.session.execute(select(SiteSetting.key, SiteSetting.value))
+    return {key: json.loads(value) for key, value in rows}
+
+
+def load() -> DiscussionSettings:
+    """Return the settings (defaults for what was never saved), once per request."""
+    if has_request_context() and "discussion_settings" in g:
+        return g.discussion_settings
+    stored = _stored()
+    known = {f.name for f in fields(DiscussionSettings)}
+    settings = replace(DiscussionSettings(), **{k: v for k, v in stored.items() if k in known})
+    if has_request_context():
+        g.discussion_settings = settings
+    return settings
+
+
+def save(settings: DiscussionSettings) -> None:
+    """Store every setting; the caller commits."""
+    existing = {row.key: row for row in db.session.scalars(select(SiteSetting))}
+    for key, value in asdict(settings).items():
+        row = existing.get(key) or SiteSetting(key=key)
+        row.value = json.dumps(value)
+        db.session.add(row)
+    if has_request_context():
+        g.pop("discussion_settings", None)

@@ -1,0 +1,1 @@
+"""Moderation: the policy that decides where a new response goes."""
