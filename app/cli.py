@@ -44,7 +44,8 @@ def register_cli(app: Flask) -> None:
         if result is None:
             click.echo("Demo content is already loaded; nothing changed.")
         else:
-            click.echo(f"Loaded the demo: {result.articles} articles.")
+            click.echo(f"Loaded the demo: {result.articles} articles, "
+                       f"{result.responses} responses.")
             click.echo(f"Log in at /login as {result.admin_email} with password "
                        f"{result.admin_password}")
 

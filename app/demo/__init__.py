@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 
 from app.auth.services import create_user
 from app.authoring.services import ArticleInput, save_article
+from app.core.sanitize import clean_excerpt, render_comment
 from app.core.timefmt import site_zone
 from app.demo.articles import ARTICLES
+from app.demo.responses import RESPONSES
 from app.extensions import db
-from app.models import Article, Role
+from app.models import Article, Response, ResponseKind, ResponseStatus, Role, User
 from app.models.types import utcnow
 
 ADMIN_EMAIL = "admin@parley.example"
@@ -30,6 +32,7 @@ class DemoResult:
     articles: int
     admin_email: str
     admin_password: str
+    responses: int
 
 
 def credentials_file() -> Path:
@@ -53,6 +56,7 @@ def load_demo() -> DemoResult | None:
     )
     author.social_handle = "@maya@product.example"
     now = utcnow()
+    articles = []
     for spec in ARTICLES:
         data = ArticleInput(
             title=spec["title"], body=spec["body"], tags=spec["tags"],
@@ -60,7 +64,38 @@ def load_demo() -> DemoResult | None:
             reprint_note=spec.get("reprint_note", ""), reprint_url=spec.get("reprint_url", ""),
             translations=spec.get("translations", []),
         )
-        save_article(None, author, data, publish=True, now=now, zone=site_zone())
+        articles.append(save_article(None, author, data, publish=True, now=now, zone=site_zone()))
+    responses = _add_responses(articles[0], author)
     db.session.commit()
     credentials_file().write_text(f"{ADMIN_EMAIL} {password}\n")
-    return DemoResult(len(ARTICLES), ADMIN_EMAIL, password)
+    return DemoResult(len(ARTICLES), ADMIN_EMAIL, password, responses)
+
+
+def _add_responses(article: Article, author: User) -> int:
+    """Give the demo article its discussion: comments, replies, linkbacks, some held."""
+    added: dict[str, Response] = {}
+    for spec in RESPONSES:
+        kind = ResponseKind(spec["kind"])
+        status = ResponseStatus(spec["status"])
+        created = article.published_at + timedelta(minutes=spec["minutes"])
+        response = Response(
+            article=article, kind=kind, status=status, created_at=created,
+            approved_at=created if status is ResponseStatus.APPROVED else None,
+            author_email=spec["author_email"], author_url=spec["author_url"],
+            author_ip=f"192.0.2.{len(added) % 250 + 1}", body_source=spec["body"],
+            moderation_reason="demo content",
+        )
+        if kind is ResponseKind.COMMENT:
+            response.author_name = spec["author_name"]
+            response.body_html = render_comment(spec["body"])
+            if spec["author_email"] == author.email:
+                response.user = author
+        else:
+            response.source_title = spec["author_name"]
+            response.source_url = spec["author_url"]
+            response.body_html = clean_excerpt(spec["body"])
+        db.session.add(response)
+        db.session.flush()
+        response.place_under(added.get(spec["parent"]))
+        added[spec["key"]] = response
+    return len(added)
