@@ -26,10 +26,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import templating
     from app.cli import register_cli
+    from app.core import settings as site_settings
     from app.errors import register_error_handlers
     from app.tasks import bind_app
 
     templating.init_app(app)
+    site_settings.init_app(app)
     register_error_handlers(app)
     register_cli(app)
     bind_app(app)

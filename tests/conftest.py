@@ -15,6 +15,8 @@ os.environ.setdefault("PARLEY_INSTANCE", tempfile.mkdtemp(prefix="parley-test-in
 os.environ.pop("REDIS_URL", None)
 
 import pytest  # noqa: E402
+from flask.globals import _cv_app  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
@@ -60,6 +62,21 @@ def _reset_schema(app) -> None:
         _db.create_all()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context, as in production.
+
+    Without this, a request made while a test holds an app context reuses it, and with it
+    the test's database session and `g` (CSRF tokens included) across different clients.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer)
+
+
 TEST_CONFIG = {
     "TESTING": True,
     "HUEY_IMMEDIATE": True,
@@ -79,6 +96,7 @@ def database_url() -> str:
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = IsolatedClient
     _reset_schema(app)
     yield app
     with app.app_context():

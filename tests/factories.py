@@ -47,14 +47,13 @@ def make_response(article: Article, parent: Response | None = None, *,
                   status: ResponseStatus = ResponseStatus.APPROVED,
                   kind: ResponseKind = ResponseKind.COMMENT, body: str = "A reply.",
                   **fields) -> Response:
-    response = Response(article=article, parent=parent, status=status, kind=kind,
+    response = Response(article=article, status=status, kind=kind,
                         author_name=fields.pop("author_name", "A Reader"),
                         author_email=fields.pop("author_email", "reader@example.org"),
                         body_source=body, body_html=f"<p>{body}</p>",
                         created_at=fields.pop("created_at", datetime.now(UTC)), **fields)
     db.session.add(response)
     db.session.flush()
-    response.path = (parent.path + "." if parent else "") + f"{response.id:010d}"
-    response.depth = parent.depth + 1 if parent else 0
+    response.place_under(parent)
     db.session.commit()
     return response

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.auth.services import EmailTaken, normalise_email
 from app.extensions import db
-from app.models import Role, User
+from app.models import OutboxMessage, Role, User
 
 
 class LastAdmin(Exception):
@@ -31,3 +31,8 @@ def change_email_and_role(user: User, email: str, role: Role) -> None:
         if admins <= 1:
             raise LastAdmin()
     user.role = role
+
+
+def outbox_query():
+    """Mail kept locally because no SMTP server is configured, newest first."""
+    return select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())

@@ -43,3 +43,11 @@ def edit_user(user_id: int):
         db.session.rollback()
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user.html", form=form, user=user), status
+
+
+@bp.get("/outbox/")
+@admins_only
+def outbox():
+    page = db.paginate(services.outbox_query(), page=request.args.get("page", 1, type=int),
+                       per_page=50, error_out=False)
+    return render_template("admin/outbox.html", page=page)

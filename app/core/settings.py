@@ -27,6 +27,14 @@ class DiscussionSettings:
     max_comment_length: int = 65525
 
 
+def init_app(app) -> None:
+    """Read the settings afresh in every request, even one sharing an app context."""
+
+    @app.before_request
+    def forget_settings():
+        g.pop("discussion_settings", None)
+
+
 def _stored() -> dict:
     rows = db.session.execute(select(SiteSetting.key, SiteSetting.value))
     return {key: json.loads(value) for key, value in rows}

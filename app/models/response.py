@@ -85,6 +85,7 @@ class Response(db.Model):
         """Set path, depth and thread from the parent; the response must have an id already."""
         segment = f"{self.id:0{self.PATH_WIDTH}d}"
         self.parent = parent
+        self.parent_id = parent.id if parent else None
         self.path = f"{parent.path}.{segment}" if parent else segment
         self.depth = parent.depth + 1 if parent else 0
         self.thread_id = parent.thread_id if parent else self.id

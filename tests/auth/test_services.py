@@ -27,7 +27,8 @@ def test_a_reasonable_password_passes():
 
 
 def test_create_user_normalises_email_hashes_password_and_refuses_duplicates(db):
-    user = services.create_user("  Ada@Example.ORG ", "Ada Lovelace", "tangerine bicycle", Role.AUTHOR)
+    user = services.create_user("  Ada@Example.ORG ", "Ada Lovelace", "tangerine bicycle",
+                                Role.AUTHOR)
     assert user.email == "ada@example.org"
     assert user.password_hash and "tangerine" not in user.password_hash
     assert user.slug == "ada-lovelace"

@@ -72,6 +72,7 @@ def test_markdown_links_with_script_schemes_are_dropped():
 
 
 def test_allowed_formatting_survives():
-    html = render_article_markdown("## Head\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~")
+    html = render_article_markdown(
+        "## Head\n\n> quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~")
     for fragment in ("<h2>Head</h2>", "<blockquote>", "<table>", "<s>old</s>"):
         assert fragment in html

@@ -1,0 +1,290 @@
+"""Discussions through the test client: posting, visibility, replies, feeds, cache, queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+
+from app.core import pagecache
+from app.core import settings as site_settings
+from app.extensions import db as _db
+from app.models import Response, ResponseKind, ResponseStatus, Role
+from app.models.types import utcnow
+from tests.conftest import csrf_token_from
+from tests.factories import PASSWORD, make_article, make_response, make_user
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def comment(**fields):
+    data = {"name": "Ada Guest", "email": "ada@example.org", "website": "", "body": "Hello there",
+            "parent_id": "", "submit": "Post Comment"}
+    data.update(fields)
+    return data
+
+
+def post_comment(forms, article, **fields):
+    return forms.post(f"/articles/{article.id}/comments", comment(**fields),
+                      form_url=article.path)
+
+
+def test_guest_sees_own_pending_comment_and_others_do_not(app, forms, db):
+    article = make_article()
+    response = post_comment(forms, article)
+    stored = db.session.scalars(db.select(Response)).one()
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{article.path}#comment-{stored.id}")
+    own_view = forms.client.get(article.path).get_data(as_text=True)
+    assert "Hello there" in own_view and "Your comment is awaiting moderation." in own_view
+    assert "0 responses so far" in own_view  # pending ones don't count
+
+    stranger = app.test_client().get(article.path).get_data(as_text=True)
+    assert "Hello there" not in stranger
+
+    stored.status = ResponseStatus.APPROVED
+    db.session.commit()
+    stranger = app.test_client().get(article.path).get_data(as_text=True)
+    assert "Hello there" in stranger and "1 response so far" in stranger
+    assert "awaiting moderation" not in stranger
+
+
+def test_comment_shows_author_link_avatar_date_and_permalink(app, forms, db):
+    article = make_article()
+    make_response(article, author_name="Lin", author_url="https://lin.example.org",
+                  author_email="lin@example.org", body="Nice")
+    html = forms.client.get(article.path).get_data(as_text=True)
+    assert '<a href="https://lin.example.org" rel="nofollow ugc" class="url">Lin</a>' in html
+    assert re.search(r'<img class="avatar" src="/avatar/[0-9a-f]{20}\.svg"', html)
+    assert re.search(r'href="#comment-\d+"><time datetime="[^"]+">\w{3} \d+, \d{4} at '
+                     r'\d+:\d\d [ap]m</time>', html)
+    assert "lin@example.org" not in html
+    svg = forms.client.get(re.search(r'src="(/avatar/[^"]+)"', html).group(1))
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+
+
+def test_gravatar_setting(app, forms, db):
+    site_settings.save(site_settings.DiscussionSettings(avatars="gravatar"))
+    db.session.commit()
+    article = make_article()
+    make_response(article, author_email="Lin@Example.org")
+    html = forms.client.get(article.path).get_data(as_text=True)
+    assert "https://www.gravatar.com/avatar/" in html
+
+
+def test_errors_are_shown_beside_the_form_and_the_text_is_kept(forms, db):
+    article = make_article()
+    response = post_comment(forms, article, name="", email="nope", body="Keep these words")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="name-error">Enter your name.' in html
+    assert 'id="email-error">Enter a valid email address' in html
+    assert "Keep these words</textarea>" in html
+    assert forms.client.application.extensions  # app still healthy
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(Response)) == 0
+
+
+def test_flood_is_refused_with_the_wait_and_text_kept(forms, db):
+    article = make_article()
+    post_comment(forms, article, body="First")
+    second = post_comment(forms, article, body="Second thoughts")
+    html = second.get_data(as_text=True)
+    assert second.status_code == 422 and "Wait 1" in html and "Second thoughts</textarea>" in html
+
+
+def test_closed_comments_show_no_form_and_refuse_posts(forms, db):
+    article = make_article(comments_open=False)
+    html = forms.client.get(article.path).get_data(as_text=True)
+    assert "Comments are closed" in html and 'data-comment-form' not in html
+    token = csrf_token_from(forms.client.get("/login").get_data(as_text=True))
+    response = forms.client.post(f"/articles/{article.id}/comments",
+                                 data={**comment(), "csrf_token": token})
+    assert response.status_code == 422
+
+
+def test_posting_without_csrf_token_is_refused(client, db):
+    article = make_article()
+    response = client.post(f"/articles/{article.id}/comments", data=comment())
+    assert response.status_code == 400
+
+
+def test_reply_link_puts_the_form_under_the_comment_without_javascript(forms, db):
+    article = make_article()
+    parent = make_response(article, body="Parent words")
+    html = forms.client.get(f"{article.path}?replytocom={parent.id}").get_data(as_text=True)
+    item = html[html.index(f'id="comment-{parent.id}"'):]
+    assert item.index('id="respond"') < item.index("</li>")
+    assert f'name="parent_id" type="hidden" value="{parent.id}"' in html
+    assert "Leave a Reply" in html
+
+    response = post_comment(forms, article, parent_id=str(parent.id), body="Child words")
+    assert response.status_code == 302
+    child = _db.session.scalars(_db.select(Response).where(Response.parent_id == parent.id)).one()
+    assert child.depth == 1
+
+
+def test_member_does_not_retype_name_and_email(forms, db):
+    user = make_user(Role.MEMBER, name="Mo Member")
+    forms.login(user.email, PASSWORD)
+    article = make_article()
+    html = forms.client.get(article.path).get_data(as_text=True)
+    assert "Commenting as <strong>Mo Member</strong>" in html and 'id="email"' not in html
+    post_comment(forms, article, name="", email="")
+    stored = _db.session.scalars(_db.select(Response)).one()
+    assert (stored.author_name, stored.author_email, stored.user_id) == \
+        ("Mo Member", user.email, user.id)
+
+
+def test_preview_renders_and_stores_nothing(forms, db):
+    article = make_article()
+    response = post_comment(forms, article, body="**bold** move", preview="Preview",
+                            submit=None)
+    html = response.get_data(as_text=True)
+    assert "Preview of your comment" in html and "<strong>bold</strong>" in html
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(Response)) == 0
+
+
+def test_fragment_posting_returns_the_new_item_or_the_form(forms, db):
+    article = make_article()
+    ok = forms.post(f"/articles/{article.id}/comments", comment(),
+                    form_url=article.path, headers={"X-Parley-Fragment": "1"})
+    assert ok.status_code == 201
+    assert ok.get_data(as_text=True).lstrip().startswith("<li id=\"comment-")
+    assert "awaiting moderation" in ok.get_data(as_text=True)
+    bad = forms.post(f"/articles/{article.id}/comments", comment(name="", body="text kept"),
+                     form_url=article.path, headers={"X-Parley-Fragment": "1"})
+    assert bad.status_code == 422
+    assert bad.get_data(as_text=True).lstrip().startswith('<section id="respond"')
+    assert "text kept</textarea>" in bad.get_data(as_text=True)
+
+
+def test_saved_details_cookie_is_opt_in(forms, db):
+    site_settings.save(site_settings.DiscussionSettings(flood_seconds=0))
+    article = make_article()
+    post_comment(forms, article, name="Remembered Rae", email="rae@example.org")
+    assert 'value="Remembered Rae"' not in forms.client.get(article.path).get_data(as_text=True)
+    later = make_article()
+    post_comment(forms, later, name="Remembered Rae", email="rae@example.org", remember="y",
+                 body="Different words")
+    assert 'value="Remembered Rae"' in forms.client.get(article.path).get_data(as_text=True)
+
+
+def test_guest_edits_and_deletes_within_the_window_only(forms, db):
+    article = make_article()
+    post_comment(forms, article, body="Typo herre")
+    stored = _db.session.scalars(_db.select(Response)).one()
+    edit_url = f"/comment/{stored.id}/edit"
+    assert forms.post(edit_url, {"body": "Typo here"}).status_code == 302
+    _db.session.refresh(stored)
+    assert stored.body_source == "Typo here" and stored.edited_at is not None
+    assert forms.client.get(edit_url).status_code == 200
+
+    stored.created_at = utcnow() - timedelta(minutes=11)
+    _db.session.commit()
+    assert forms.client.get(edit_url).status_code == 403
+
+    stored.created_at = utcnow()
+    _db.session.commit()
+    stranger = forms.client.application.test_client()
+    assert stranger.get(edit_url).status_code == 403
+    token = csrf_token_from(forms.client.get(article.path).get_data(as_text=True))
+    assert forms.client.post(f"/comment/{stored.id}/delete",
+                             data={"csrf_token": token}).status_code == 302
+    _db.session.refresh(stored)
+    assert stored.status is ResponseStatus.TRASH
+
+
+def test_comment_permalink_finds_the_right_page(forms, db):
+    site_settings.save(site_settings.DiscussionSettings(threads_per_page=2))
+    _db.session.commit()
+    article = make_article()
+    roots = [make_response(article, body=f"Root {i}") for i in range(5)]
+    response = forms.client.get(f"/comment/{roots[4].id}/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{article.path}?cpage=3#comment-{roots[4].id}"
+    page3 = forms.client.get(f"{article.path}?cpage=3").get_data(as_text=True)
+    assert "Root 4" in page3 and "Root 0" not in page3 and "Comment page 3 of 3" in page3
+    pending = make_response(article, status=ResponseStatus.PENDING)
+    assert forms.client.get(f"/comment/{pending.id}/").status_code == 404
+
+
+def test_comment_feeds_hold_approved_responses_only(client, db):
+    article = make_article(title="Fed")
+    other = make_article(title="Other")
+    make_response(article, body="Approved one", author_name="Ann")
+    make_response(article, body="Pending one", status=ResponseStatus.PENDING)
+    make_response(other, body="Elsewhere", kind=ResponseKind.PINGBACK,
+                  source_title="A Post | A Blog")
+    per_article = ElementTree.fromstring(client.get(f"{article.path}feed/").data)
+    assert [e.findtext(f"{ATOM}title") for e in per_article.findall(f"{ATOM}entry")] == \
+        ["Ann on “Fed”"]
+    site = ElementTree.fromstring(client.get("/comments/feed/").data)
+    titles = {e.findtext(f"{ATOM}title") for e in site.findall(f"{ATOM}entry")}
+    assert titles == {"Ann on “Fed”", "A Post | A Blog on “Other”"}
+
+
+def test_linkbacks_show_the_linking_post_and_excerpt(client, db):
+    article = make_article()
+    make_response(article, kind=ResponseKind.TRACKBACK, source_title="Gestão | Blog do Rui",
+                  author_url="https://rui.example.org/p", body="texto à volta da ligação")
+    html = client.get(article.path).get_data(as_text=True)
+    assert ">Gestão | Blog do Rui</a>" in html and "[…] <p>texto à volta da ligação</p> […]" \
+        in html or "[…] texto à volta da ligação […]" in html
+    assert "Trackback" in html
+
+
+def test_anonymous_pages_are_cached_and_invalidated_on_change(app, db):
+    article = make_article()
+    reader = app.test_client()
+    first = reader.get(article.path)
+    second = reader.get(article.path)
+    assert "X-Parley-Cache" not in first.headers and second.headers["X-Parley-Cache"] == "hit"
+    token = csrf_token_from(second.get_data(as_text=True))
+    assert token != "\x00csrf\x00" and reader.post(  # the served token is this session's
+        f"/articles/{article.id}/comments",
+        data={**comment(body="Via cached page"), "csrf_token": token}).status_code == 302
+    make_response(article, body="New approved reply")
+    fresh = app.test_client().get(article.path)
+    assert "X-Parley-Cache" not in fresh.headers
+    assert "New approved reply" in fresh.get_data(as_text=True)
+    assert "Via cached page" in reader.get(article.path).get_data(as_text=True)  # own pending
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_article_page_queries_do_not_grow_with_responses(app, forms, db, count_queries,
+                                                         logged_in):
+    if logged_in:
+        user = make_user()
+        forms.login(user.email, PASSWORD)
+    # Everything on one page, so that the page really renders all 1,000.
+    site_settings.save(site_settings.DiscussionSettings(threads_per_page=5000))
+    _db.session.commit()
+
+    def queries_for(total: int) -> int:
+        article = make_article()
+        now = utcnow()
+        rows, parent = [], None
+        for i in range(total):
+            response = Response(article=article, status=ResponseStatus.APPROVED,
+                                author_name=f"R{i}", author_email=f"r{i}@example.org",
+                                body_source="x", body_html="<p>x</p>", created_at=now)
+            _db.session.add(response)
+            rows.append((response, parent))
+            parent = response if i % 3 == 0 and i % 9 else None
+        _db.session.flush()
+        for response, parent_row in rows:
+            response.place_under(parent_row)
+        _db.session.commit()
+        pagecache.pages.clear()
+        path = article.path
+        with count_queries() as counter:
+            page = forms.client.get(path)
+        assert page.status_code == 200
+        assert page.get_data(as_text=True).count('class="response ') == total
+        return counter
+
+    small, large = queries_for(10), queries_for(1000)
+    assert small.count == large.count, [s.split("FROM")[1][:40] for s in small.statements] + \
+        ["versus"] + [s.split("FROM")[1][:40] for s in large.statements]
