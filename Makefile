@@ -7,7 +7,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres lint bench install install-test chromium clean
+.PHONY: run test test-sqlite test-postgres lint bench install install-test chromium wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,18 @@ test-sqlite:
 test-postgres:
 	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider
+
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "The benchmark needs wrk: run 'sudo apt-get install wrk'" >&2; exit 1; \
+	  fi; \
+	fi
+
+bench: install-test wrk
+	$(BIN)/python -m tests.bench.run
 
 lint: install-test
 	$(BIN)/ruff check app tests wsgi.py

@@ -12,7 +12,11 @@
     if (form && !home) {
       home = document.createElement("div");
       home.id = "respond-home";
-      form.parentNode.insertBefore(home, form);
+      // Opened with ?replytocom=N the page shows the form under that comment: its home is
+      // then the end of the discussion, where the page puts it otherwise.
+      var responses = document.getElementById("responses");
+      if (form.closest("li.response") && responses) responses.appendChild(home);
+      else form.parentNode.insertBefore(home, form);
     }
   }
 
@@ -46,6 +50,7 @@
   }
 
   function cancelReply() {
+    rememberHome();
     var section = respond();
     if (home && section) home.insertAdjacentElement("afterend", section);
     setParent(null);

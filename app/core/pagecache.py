@@ -2,12 +2,14 @@
 
 Every transaction that changes what readers see bumps `site_state.content_version` (see
 app/database.py). A cached page is served only while the version it was rendered at is
-current, so one cheap query replaces the thread query and the rendering. The CSRF token is
-cut out of the stored page and a fresh one for the reader's own session put back in.
+current, so one cheap query (none on SQLite while no commit has happened) replaces the
+thread query and the rendering. The CSRF token is cut out of the stored page and the
+reader's own token put back in.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from functools import wraps
@@ -20,7 +22,6 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import SiteState
 
-TOKEN_PLACEHOLDER = "\x00csrf\x00"
 # Cookies that make a page personal: a reader's own pending responses, saved commenter details.
 PERSONAL_COOKIES = ("parley_mine", "parley_commenter")
 KEPT_HEADERS = ("link", "x-pingback", "content-language")
@@ -31,10 +32,10 @@ class PageCache:
 
     def __init__(self, max_entries: int = 512):
         self.max_entries = max_entries
-        self._pages: OrderedDict[str, tuple[int, str, list]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[int, list[bytes], list]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, version: int) -> tuple[str, list] | None:
+    def get(self, key: str, version: int) -> tuple[list[bytes], list] | None:
         with self._lock:
             entry = self._pages.get(key)
             if entry is None or entry[0] != version:
@@ -42,7 +43,7 @@ class PageCache:
             self._pages.move_to_end(key)
             return entry[1], entry[2]
 
-    def put(self, key: str, version: int, body: str, headers: list) -> None:
+    def put(self, key: str, version: int, body: list[bytes], headers: list) -> None:
         with self._lock:
             self._pages[key] = (version, body, headers)
             self._pages.move_to_end(key)
@@ -57,8 +58,34 @@ class PageCache:
 pages = PageCache()
 
 
+_last_seen: tuple[tuple | None, int] = (None, 0)
+
+
+def _sqlite_stamp() -> tuple | None:
+    """Size and mtime of an SQLite database and its WAL: every commit changes them."""
+    if db.engine.dialect.name != "sqlite" or not db.engine.url.database:
+        return None
+    stamp = []
+    for suffix in ("", "-wal"):
+        try:
+            info = os.stat(db.engine.url.database + suffix)
+        except FileNotFoundError:
+            stamp.append(None)
+        else:
+            stamp.append((info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
 def content_version() -> int:
-    return db.session.scalar(select(SiteState.content_version).where(SiteState.id == 1)) or 0
+    """Return the content version; on SQLite, skip the query while no commit has happened."""
+    global _last_seen
+    stamp = _sqlite_stamp()  # taken before the query, so a commit in between is seen next time
+    if stamp is not None and stamp == _last_seen[0]:
+        return _last_seen[1]
+    version = db.session.scalar(
+        select(SiteState.content_version).where(SiteState.id == 1)) or 0
+    _last_seen = (stamp, version)
+    return version
 
 
 def is_personal() -> bool:
@@ -85,12 +112,13 @@ def cached_for_anonymous(view):
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.mimetype != "text/html":
                 return response
-            body = response.get_data(as_text=True).replace(generate_csrf(), TOKEN_PLACEHOLDER)
+            # Stored as the bytes around each CSRF token, joined with the reader's own token.
+            parts = response.get_data().split(generate_csrf().encode())
             headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]
-            pages.put(key, version, body, headers)
+            pages.put(key, version, parts, headers)
             return response
-        body, headers = hit
-        response = make_response(body.replace(TOKEN_PLACEHOLDER, generate_csrf()))
+        parts, headers = hit
+        response = make_response(generate_csrf().encode().join(parts))
         response.headers.extend(headers)
         response.headers["X-Parley-Cache"] = "hit"
         return response

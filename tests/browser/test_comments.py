@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.core import settings
 from app.models import Response, ResponseStatus, Role
 from app.models.types import utcnow
-from tests.factories import PASSWORD, make_article, make_user
+from tests.factories import PASSWORD, make_article, make_response, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -248,6 +248,30 @@ def test_member_replies_in_place_with_javascript(
     nested = reader.locator(f"li#comment-{parent.id} > ol.children > li#comment-{reply.id}")
     expect(nested).to_contain_text("The product manager does.")
     expect(nested).to_contain_text(AWAITING)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_cancel_reply_on_a_replytocom_page_puts_the_form_back_at_the_end(
+        open_page, live_server, article_url, article, db, javascript):
+    parent = make_response(article, author_name="Ada Guest", body="Who owns the roadmap?")
+    page = open_page(java_script_enabled=javascript)
+    # Where the Reply link leads without JavaScript (or in a new tab): the form under the comment.
+    page.goto(f"{article_url}?replytocom={parent.id}#respond")
+    expect(page.locator(f"li#comment-{parent.id} > #respond")).to_be_visible()
+
+    page.locator("#respond").get_by_role("link", name="Cancel reply").click()
+
+    expect(page.locator(f"li#comment-{parent.id} #respond")).to_have_count(0)
+    expect(page.locator("#responses > #respond")).to_be_visible()
+    expect(page.locator("#respond").get_by_role("heading", level=2)).to_have_text(
+        "Leave a Comment")
+    expect(page.locator("#respond").get_by_role("link", name="Cancel reply")).to_have_count(0)
+    expect(page.locator("#respond input[name=parent_id]")).to_have_value("")
+
+    fill_guest_form(page, "A new thread, not a reply.")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("#response-list > li.response", has_text="A new thread")).to_be_visible()
+    assert stored(db, "A new thread, not a reply.").parent_id is None
 
 
 # --- 5: the edit window -----------------------------------------------------------------------
