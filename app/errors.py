@@ -9,7 +9,8 @@ from app.extensions import db
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
-    403: ("Not allowed", "Your account does not have permission to open this page."),
+    403: ("Not allowed", "You don't have permission to do this, or the time to do it has "
+                         "passed."),
     404: ("Page not found", "There is nothing at this address. It may have moved, or never "
                             "existed."),
     405: ("Not allowed", "This address does not accept that kind of request."),

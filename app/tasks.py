@@ -78,3 +78,20 @@ def install_session_hooks() -> None:
     if not event.contains(Session, "after_commit", _run_after_commit):
         event.listen(Session, "after_commit", _run_after_commit)
         event.listen(Session, "after_soft_rollback", lambda s, _t: _drop_after_rollback(s))
+
+
+def app_periodic_task(schedule):
+    """Declare a job that the worker runs on a schedule, inside the application context."""
+
+    def decorator(fn):
+        @huey.periodic_task(schedule)
+        @functools.wraps(fn)
+        def job():
+            if _app is None:
+                raise RuntimeError("no Parley app bound to the task queue")
+            with _app.app_context():
+                return fn()
+
+        return job
+
+    return decorator

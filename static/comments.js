@@ -5,6 +5,10 @@
   "use strict";
 
   function respond() { return document.getElementById("respond"); }
+  function depthOf(item) {
+    var match = /(?:^|\s)depth-(\d+)/.exec(item.className);
+    return match ? Number(match[1]) : 0;
+  }
   var home = null; // where the form sits when it is not under a comment
 
   function rememberHome() {
@@ -83,16 +87,27 @@
         var item = holder.firstElementChild;
         var list = document.getElementById("response-list");
         var parent = parentId && document.getElementById("comment-" + parentId);
-        if (parent) {
+        if (parent && depthOf(item) > depthOf(parent)) {
           var children = parent.querySelector(":scope > ol.children");
           if (!children) {
             children = document.createElement("ol");
             children.className = "children";
             parent.appendChild(children);
           }
-          list = children;
+          children.appendChild(item);
+        } else if (parent) {
+          // At the depth limit the reply joins its parent's list, after the parent's thread,
+          // where the server puts it too.
+          var after = parent;
+          var sibling = parent.nextElementSibling;
+          while (sibling && (sibling.dataset.path || "").indexOf(parent.dataset.path + ".") === 0) {
+            after = sibling;
+            sibling = sibling.nextElementSibling;
+          }
+          after.insertAdjacentElement("afterend", item);
+        } else {
+          list.appendChild(item);
         }
-        list.appendChild(item);
         var empty = document.getElementById("no-responses");
         if (empty) empty.remove();
         form.querySelector("textarea").value = "";

@@ -83,6 +83,8 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "SITE_TIMEZONE": "UTC",
     "SECRET_KEY": "test-secret-key-not-for-production",
+    # Test clients post forms within milliseconds of loading them: not a bot trap here.
+    "DISCUSSION_DEFAULTS": {"min_fill_seconds": 0},
 }
 
 

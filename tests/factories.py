@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.auth.services import create_user
 from app.authoring.services import ArticleInput, save_article
+from app.core import settings as site_settings
+from app.core.settings import DiscussionSettings
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus, Role, User
 from app.models.types import utcnow
@@ -57,3 +60,11 @@ def make_response(article: Article, parent: Response | None = None, *,
     response.place_under(parent)
     db.session.commit()
     return response
+
+
+def change_settings(**changes) -> DiscussionSettings:
+    """Store discussion settings changed from the current ones (test defaults included)."""
+    updated = replace(site_settings.load(), **changes)
+    site_settings.save(updated)
+    db.session.commit()
+    return updated

@@ -13,6 +13,9 @@ class CommentForm(FlaskForm):
     body = TextAreaField("Comment", description="Markdown or simple HTML (a, b, i, em, strong, "
                                                 "code, blockquote, q, cite, abbr, del, s).")
     parent_id = HiddenField()
+    stamp = HiddenField()  # when the form was shown, signed: a bot fills it in too fast
+    # A field people never see (hidden by the stylesheet); bots fill every field they find.
+    homepage = StringField("Leave this field empty")
     notify = BooleanField("Notify me of follow-up replies by email")
     remember = BooleanField("Save my name, email, and website in this browser for the next "
                             "time I comment.")

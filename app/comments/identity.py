@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from datetime import datetime
+
+from flask import current_app, g, request
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from app.comments.services import Commenter
+from app.core.pagecache import register_slot
 from app.models.types import utcnow
 
 MINE_COOKIE = "parley_mine"
@@ -66,3 +69,26 @@ def save_details(response, name: str, email: str, website: str, keep: bool) -> N
     value = _signer("parley-commenter").dumps({"name": name, "email": email, "website": website})
     response.set_cookie(COMMENTER_COOKIE, value, max_age=YEAR, httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
+
+
+def form_stamp() -> str:
+    """A signed note of when the comment form was shown (one per request)."""
+    if "form_stamp" not in g:
+        g.form_stamp = _timed_signer().dumps("comment-form")
+    return g.form_stamp
+
+
+def seconds_since_shown(stamp: str, now: datetime) -> float:
+    """Seconds between showing the form and its submission; 0 for a missing or forged stamp."""
+    try:
+        _, shown = _timed_signer().loads(stamp, return_timestamp=True)
+    except BadSignature:
+        return 0.0
+    return max((now - shown).total_seconds(), 0.0)
+
+
+def _timed_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="parley-form-stamp")
+
+
+register_slot(b"\x00slot:stamp\x00", form_stamp)

@@ -10,7 +10,7 @@ from flask import current_app, render_template, request, url_for
 from app.blog.services import response_counts
 from app.comments import services
 from app.comments.forms import CommentForm
-from app.comments.identity import current_commenter, saved_details
+from app.comments.identity import current_commenter, form_stamp, saved_details
 from app.comments.threads import Node, thread_page
 from app.core import settings as site_settings
 from app.models import Article, Response
@@ -32,6 +32,7 @@ def avatar_url(email: str, style: str) -> str | None:
 
 def new_comment_form() -> CommentForm:
     form = CommentForm()
+    form.stamp.data = form_stamp()
     if request.method == "GET":
         details = saved_details()
         form.name.data = details.get("name", "")

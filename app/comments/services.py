@@ -14,6 +14,8 @@ from app.core.sanitize import render_comment
 from app.core.settings import DiscussionSettings
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus, User
+from app.moderation import notifications
+from app.moderation import services as moderation
 from app.moderation.policy import TRUSTED_ROLES, Submission, decide
 
 
@@ -33,6 +35,8 @@ class CommentInput:
     website: str = ""
     parent_id: int | None = None
     notify: bool = False
+    honeypot: str = ""
+    seconds_to_fill: float | None = None
 
 
 @dataclass
@@ -45,6 +49,11 @@ class Commenter:
     now: datetime
     # Responses this browser wrote (from its signed cookie): they may be seen while pending.
     own_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def normalise_text(text: str) -> str:
+    """Trim the text and use one kind of line break (browsers send CRLF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def normalise_website(raw: str) -> str | None:
@@ -124,7 +133,7 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
         raise CommentRefused({"body": "Comments are closed on this article."})
     errors: dict[str, str] = {}
     name, email = _check_identity(data, commenter, errors)
-    body = data.body.strip()
+    body = normalise_text(data.body)
     if not body:
         errors["body"] = "Write your comment first."
     elif len(body) > settings.max_comment_length:
@@ -142,7 +151,13 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     if errors:
         raise CommentRefused(errors)
 
-    decision = decide(Submission(role=commenter.user.role if commenter.user else None))
+    decision = decide(
+        Submission(kind=ResponseKind.COMMENT, role=commenter.user.role if commenter.user else None,
+                   body=body, name=name, email=email, website=website, ip=commenter.ip,
+                   user_agent=commenter.user_agent, honeypot=data.honeypot,
+                   seconds_to_fill=data.seconds_to_fill),
+        moderation.history_for(email, commenter.user, commenter.own_ids),
+        settings.rules())
     response = Response(
         article=article, kind=ResponseKind.COMMENT, status=decision.status,
         moderation_reason=decision.reason, author_name=name, author_email=email.lower(),
@@ -154,10 +169,14 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     db.session.add(response)
     db.session.flush()
     response.place_under(parent)
-    if data.notify:
+    response.status_changed_at = commenter.now
+    moderation.record(response, commenter.user, "submit", None, commenter.now, via="rule")
+    if data.notify and response.status is not ResponseStatus.SPAM:
         subscriptions.subscribe(article, email, now=commenter.now)
     if response.status is ResponseStatus.APPROVED:
-        subscriptions.announce(response)
+        notifications.response_approved(response)
+    elif response.status is ResponseStatus.PENDING:
+        notifications.response_held(response)
     return response
 
 
@@ -186,7 +205,7 @@ def can_change(response: Response, commenter: Commenter, settings: DiscussionSet
 def edit_comment(response: Response, body: str, commenter: Commenter,
                  settings: DiscussionSettings) -> None:
     """Replace the text of the commenter's own recent comment."""
-    body = body.strip()
+    body = normalise_text(body)
     if not body:
         raise CommentRefused({"body": "Write your comment first."})
     if len(body) > settings.max_comment_length:
@@ -215,5 +234,7 @@ def visible_to(commenter: Commenter | None):
     if commenter.user is not None:
         own.append(Response.user_id == commenter.user.id)
     if own:
-        condition = or_(condition, and_(Response.status == ResponseStatus.PENDING, or_(*own)))
+        # Their own held (or quietly spammed) ones show to them as awaiting moderation.
+        held = Response.status.in_((ResponseStatus.PENDING, ResponseStatus.SPAM))
+        condition = or_(condition, and_(held, or_(*own)))
     return condition

@@ -9,7 +9,12 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from app.blog.services import article_by_path, visible_articles
 from app.comments import bp, feeds, services, subscriptions
 from app.comments.forms import CommentForm, EditCommentForm
-from app.comments.identity import current_commenter, remember_response, save_details
+from app.comments.identity import (
+    current_commenter,
+    remember_response,
+    save_details,
+    seconds_since_shown,
+)
 from app.comments.presenter import (
     render_article_page,
     render_form_fragment,
@@ -54,6 +59,8 @@ def post(article_id: int):
         body=form.body.data or "", name=form.name.data or "", email=form.email.data or "",
         website=form.website.data or "", parent_id=form.parent(), notify=form.notify.data)
     commenter = current_commenter()
+    data.honeypot = form.homepage.data or ""
+    data.seconds_to_fill = seconds_since_shown(form.stamp.data or "", commenter.now)
     try:
         response = services.submit_comment(article, data, commenter, site_settings.load())
     except services.CommentRefused as refusal:

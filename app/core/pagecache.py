@@ -10,6 +10,7 @@ reader's own token put back in.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import OrderedDict
 from functools import wraps
@@ -88,6 +89,28 @@ def content_version() -> int:
     return version
 
 
+# Values that differ per reader and per request, cut out of stored pages and put back when
+# one is served: the CSRF token, and the signed time the comment form was shown.
+SLOTS = {b"\x00slot:csrf\x00": generate_csrf}
+
+
+def register_slot(marker: bytes, make_value) -> None:
+    """Declare a per-request value that cached pages must not share between readers."""
+    SLOTS[marker] = make_value
+
+
+def _cut_slots(body: bytes) -> list[bytes]:
+    """Split a page around each slot value, keeping the markers: [text, marker, text, …]."""
+    for marker, make_value in SLOTS.items():
+        body = body.replace(make_value().encode(), marker)
+    return re.split(b"(" + b"|".join(re.escape(m) for m in SLOTS) + b")", body)
+
+
+def _fill_slots(parts: list[bytes]) -> bytes:
+    values = {marker: make_value().encode() for marker, make_value in SLOTS.items()}
+    return b"".join(values.get(part, part) for part in parts)
+
+
 def is_personal() -> bool:
     """Tell whether this reader must get a freshly rendered page."""
     return (
@@ -112,13 +135,11 @@ def cached_for_anonymous(view):
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.mimetype != "text/html":
                 return response
-            # Stored as the bytes around each CSRF token, joined with the reader's own token.
-            parts = response.get_data().split(generate_csrf().encode())
             headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]
-            pages.put(key, version, parts, headers)
+            pages.put(key, version, _cut_slots(response.get_data()), headers)
             return response
         parts, headers = hit
-        response = make_response(generate_csrf().encode().join(parts))
+        response = make_response(_fill_slots(parts))
         response.headers.extend(headers)
         response.headers["X-Parley-Cache"] = "hit"
         return response

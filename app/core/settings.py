@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import SiteSetting
+from app.moderation.policy import Rules
 
 AVATAR_STYLES = ("identicon", "gravatar", "none")
 
@@ -25,6 +26,28 @@ class DiscussionSettings:
     flood_seconds: int = 15
     edit_minutes: int = 10
     max_comment_length: int = 65525
+    # Moderation rules (see app/moderation/policy.py for their order).
+    manual_approval: bool = False
+    max_links: int = 2
+    moderation_words: tuple[str, ...] = ()
+    disallowed_words: tuple[str, ...] = ()
+    block_list: tuple[str, ...] = ()
+    previously_approved: bool = True
+    member_trust_after: int = 0
+    min_fill_seconds: float = 2.0
+    # Mail to moderators about held responses: "each", "digest" (daily) or "off".
+    notify_moderators: str = "each"
+    notify_authors: bool = True
+    purge_after_days: int = 30
+
+    def rules(self) -> Rules:
+        """The part of the settings the moderation policy reads."""
+        return Rules(
+            manual_approval=self.manual_approval, max_links=self.max_links,
+            moderation_words=self.moderation_words, disallowed_words=self.disallowed_words,
+            block_list=self.block_list, previously_approved=self.previously_approved,
+            member_trust_after=self.member_trust_after, min_fill_seconds=self.min_fill_seconds,
+        )
 
 
 def init_app(app) -> None:
@@ -44,9 +67,10 @@ def load() -> DiscussionSettings:
     """Return the settings (defaults for what was never saved), once per request."""
     if has_request_context() and "discussion_settings" in g:
         return g.discussion_settings
-    stored = _stored()
-    known = {f.name for f in fields(DiscussionSettings)}
-    settings = replace(DiscussionSettings(), **{k: v for k, v in stored.items() if k in known})
+    stored = {**current_app.config.get("DISCUSSION_DEFAULTS", {}), **_stored()}
+    known = {f.name: f for f in fields(DiscussionSettings)}
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
+    settings = replace(DiscussionSettings(), **values)
     if has_request_context():
         g.discussion_settings = settings
     return settings

@@ -1,6 +1,7 @@
 """The data model: one module per aggregate."""
 
 from app.models.article import Article, ArticleStatus, Tag, Translation
+from app.models.moderation import ModerationEvent
 from app.models.response import Response, ResponseKind, ResponseStatus
 from app.models.site import OutboxMessage, SiteSetting, SiteState, Subscription
 from app.models.user import Role, User
@@ -8,6 +9,7 @@ from app.models.user import Role, User
 __all__ = [
     "Article",
     "ArticleStatus",
+    "ModerationEvent",
     "OutboxMessage",
     "Response",
     "ResponseKind",

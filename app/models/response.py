@@ -29,9 +29,9 @@ class ResponseStatus(enum.StrEnum):
     TRASH = "trash"
 
 
-def _enum(cls, name):
+def _enum(cls, name, **options):
     return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
+                validate_strings=True, **options)
 
 
 class Response(db.Model):
@@ -68,6 +68,10 @@ class Response(db.Model):
     body_source: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     moderation_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Where "restore" and "not spam" return it to; and when its status last changed.
+    previous_status: Mapped[ResponseStatus | None] = mapped_column(
+        _enum(ResponseStatus, "response_status"))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Linkbacks: the linking page's title and site name, shown as the author.
     source_url: Mapped[str] = mapped_column(String(500), default="")
     source_title: Mapped[str] = mapped_column(String(300), default="")

@@ -1,12 +1,23 @@
-"""The moderation decision, a pure function: no database, no request."""
+"""The moderation decision: a pure function of the submission, its history and the settings.
+
+Rules run in WordPress's order (wp_allow_comment, then check_comment), with Parley's changes:
+trusted roles first; the bot traps; the disallowed words and the block list (spam, which beats
+everything below); then the holds (manual approval, links, moderation words); then the
+approvals that need proof (a previously approved author, a trusted member); else held.
+Flood and duplicate checks refuse before this runs (see comments.services).
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from app.models import ResponseStatus, Role
+from app.models import ResponseKind, ResponseStatus, Role
 
 TRUSTED_ROLES = frozenset({Role.ADMIN, Role.AUTHOR, Role.MODERATOR})
+LINK_PATTERN = re.compile(r"<a\s[^>]*href=|https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -19,12 +30,130 @@ class Decision:
 class Submission:
     """What the policy may look at about a new response."""
 
-    role: Role | None  # None for a guest
+    kind: ResponseKind = ResponseKind.COMMENT
+    role: Role | None = None  # None for a guest
+    body: str = ""
+    name: str = ""
+    email: str = ""
+    website: str = ""
+    ip: str = ""
+    user_agent: str = ""
+    honeypot: str = ""
+    seconds_to_fill: float | None = None  # None when unknown (not a form)
 
 
-def decide(submission: Submission) -> Decision:
-    """Approve responses from trusted roles at once; hold every other one for a moderator."""
+@dataclass(frozen=True)
+class History:
+    """What the database knows about the author, looked up by the caller."""
+
+    # An approved comment by this author AND proof it is them (member account, the signed
+    # cookie of the browser that wrote it, or a confirmed email address).
+    proven_previously_approved: bool = False
+    approved_count: int = 0  # approved responses of this member
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings the rules read."""
+
+    manual_approval: bool = False
+    max_links: int = 2
+    moderation_words: tuple[str, ...] = ()
+    disallowed_words: tuple[str, ...] = ()
+    block_list: tuple[str, ...] = ()
+    previously_approved: bool = True
+    member_trust_after: int = 0  # 0: off
+    min_fill_seconds: float = 2.0
+
+
+def count_links(text: str) -> int:
+    return len(LINK_PATTERN.findall(text))
+
+
+def _fields(submission: Submission) -> list[tuple[str, str]]:
+    return [("content", submission.body), ("name", submission.name),
+            ("email", submission.email), ("website", submission.website),
+            ("IP", submission.ip), ("user agent", submission.user_agent)]
+
+
+def find_word(words: tuple[str, ...], submission: Submission) -> tuple[str, str] | None:
+    """Return (word, field) of the first listed word found in any field, case-insensitively."""
+    for word in words:
+        needle = word.strip().lower()
+        if not needle:
+            continue
+        for label, value in _fields(submission):
+            if needle in value.lower():
+                return word.strip(), label
+    return None
+
+
+def blocked_entry(block_list: tuple[str, ...], submission: Submission) -> str | None:
+    """Return the block-list line matching the email, IP (or network) or website domain."""
+    email = submission.email.lower()
+    host = (urlsplit(submission.website).hostname or "").lower()
+    links = {(urlsplit(u).hostname or "").lower()
+             for u in re.findall(r"https?://[^\s\"'<>]+", submission.body)}
+    try:
+        ip = ipaddress.ip_address(submission.ip) if submission.ip else None
+    except ValueError:
+        ip = None
+    for line in block_list:
+        entry = line.strip().lower()
+        if not entry:
+            continue
+        if "@" in entry:
+            if email == entry or (entry.startswith("@") and email.endswith(entry)):
+                return line.strip()
+            continue
+        network = parse_network(entry)
+        if network is not None:
+            if ip is not None and ip in network:
+                return line.strip()
+            continue
+        domain = urlsplit(entry if "://" in entry else "http://" + entry).hostname or entry
+        for candidate in (host, *links):
+            if candidate and (candidate == domain or candidate.endswith("." + domain)):
+                return line.strip()
+    return None
+
+
+def parse_network(entry: str):
+    try:
+        return ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return None
+
+
+def decide(submission: Submission, history: History = History(), rules: Rules = Rules()
+           ) -> Decision:
+    """Say where a new response goes, and why."""
     if submission.role in TRUSTED_ROLES:
         return Decision(ResponseStatus.APPROVED,
                         f"approved: posted by the site's {submission.role.value}")
+    if submission.honeypot:
+        return Decision(ResponseStatus.SPAM, "spam: filled the field people cannot see")
+    fill = submission.seconds_to_fill
+    if fill is not None and fill < rules.min_fill_seconds:
+        return Decision(ResponseStatus.SPAM,
+                        f"spam: form filled in {fill:.1f} s")
+    if found := find_word(rules.disallowed_words, submission):
+        return Decision(ResponseStatus.SPAM, f"spam: disallowed word '{found[0]}' in {found[1]}")
+    if entry := blocked_entry(rules.block_list, submission):
+        return Decision(ResponseStatus.SPAM, f"spam: block list '{entry}'")
+    if rules.manual_approval:
+        return Decision(ResponseStatus.PENDING, "held: every response is approved by hand")
+    links = count_links(submission.body)
+    if rules.max_links and links >= rules.max_links:
+        return Decision(ResponseStatus.PENDING, f"held: {links} links")
+    if found := find_word(rules.moderation_words, submission):
+        return Decision(ResponseStatus.PENDING,
+                        f"held: moderation word '{found[0]}' in {found[1]}")
+    is_comment = submission.kind in (ResponseKind.COMMENT, ResponseKind.QUESTION)
+    if rules.previously_approved and is_comment and history.proven_previously_approved:
+        return Decision(ResponseStatus.APPROVED, "approved: author previously approved")
+    if (rules.member_trust_after and submission.role is not None
+            and history.approved_count >= rules.member_trust_after):
+        return Decision(ResponseStatus.APPROVED,
+                        f"approved: member with {history.approved_count} approved responses")
     return Decision(ResponseStatus.PENDING, "held: new responses wait for a moderator")

@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import func, select
 
-from app.core import settings
 from app.models import Response, ResponseStatus, Role
 from app.models.types import utcnow
-from tests.factories import PASSWORD, make_article, make_response, make_user
+from tests.factories import PASSWORD, change_settings, make_article, make_response, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +50,7 @@ def article_url(live_server, article):
 @pytest.fixture
 def quick_posting(db):
     """Every browser posts from 127.0.0.1: let one test post more than once in 15 seconds."""
-    settings.save(settings.DiscussionSettings(flood_seconds=0))
-    db.session.commit()
+    change_settings(flood_seconds=0)
 
 
 def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
@@ -102,7 +100,7 @@ def heading_count(page: Page) -> Locator:
     return page.get_by_role("heading", name=re.compile(r"responses? so far"))
 
 
-def post_guest_comment(page: Page, article_url: str, db, body: str) -> Response:
+def approved_guest_comment(page: Page, article_url: str, db, body: str) -> Response:
     """A guest posts a comment (with JavaScript, in place) and a moderator approves it."""
     page.goto(article_url)
     fill_guest_form(page, body)
@@ -165,7 +163,7 @@ def test_guest_comment_waits_for_moderation_then_everyone_sees_it(
 
 def test_member_replies_without_javascript(
         page: Page, open_page, live_server, article_url, db, quick_posting):
-    parent = post_guest_comment(page, article_url, db, "Who owns the roadmap, though?")
+    parent = approved_guest_comment(page, article_url, db, "Who owns the roadmap, though?")
     member = make_user(Role.MEMBER, name="Rui Member")
 
     reader = open_page(java_script_enabled=False)
@@ -202,7 +200,7 @@ def test_member_replies_without_javascript(
 
 def test_member_replies_in_place_with_javascript(
         page: Page, open_page, live_server, article_url, db, quick_posting):
-    parent = post_guest_comment(page, article_url, db, "Who owns the roadmap, though?")
+    parent = approved_guest_comment(page, article_url, db, "Who owns the roadmap, though?")
     member = make_user(Role.MEMBER, name="Rui Member")
 
     reader = open_page()

@@ -143,7 +143,7 @@ def test_member_cannot_open_the_editor(page: Page, live_server, db, path):
     assert response.status == 403
     expect(page).to_have_url(f"{base}{path}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")
-    expect(page.get_by_role("main")).to_contain_text("does not have permission")
+    expect(page.get_by_role("main")).to_contain_text("have permission to do this")
     expect(page.get_by_label("Title", exact=True)).to_have_count(0)
     expect(site_nav(page).get_by_role("link", name="Write", exact=True)).to_have_count(0)
 

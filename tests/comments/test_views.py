@@ -9,12 +9,11 @@ from xml.etree import ElementTree
 import pytest
 
 from app.core import pagecache
-from app.core import settings as site_settings
 from app.extensions import db as _db
 from app.models import Response, ResponseKind, ResponseStatus, Role
 from app.models.types import utcnow
 from tests.conftest import csrf_token_from
-from tests.factories import PASSWORD, make_article, make_response, make_user
+from tests.factories import PASSWORD, change_settings, make_article, make_response, make_user
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -66,8 +65,7 @@ def test_comment_shows_author_link_avatar_date_and_permalink(app, forms, db):
 
 
 def test_gravatar_setting(app, forms, db):
-    site_settings.save(site_settings.DiscussionSettings(avatars="gravatar"))
-    db.session.commit()
+    change_settings(avatars="gravatar")
     article = make_article()
     make_response(article, author_email="Lin@Example.org")
     html = forms.client.get(article.path).get_data(as_text=True)
@@ -161,7 +159,7 @@ def test_fragment_posting_returns_the_new_item_or_the_form(forms, db):
 
 
 def test_saved_details_cookie_is_opt_in(forms, db):
-    site_settings.save(site_settings.DiscussionSettings(flood_seconds=0))
+    change_settings(flood_seconds=0)
     article = make_article()
     post_comment(forms, article, name="Remembered Rae", email="rae@example.org")
     assert 'value="Remembered Rae"' not in forms.client.get(article.path).get_data(as_text=True)
@@ -197,8 +195,7 @@ def test_guest_edits_and_deletes_within_the_window_only(forms, db):
 
 
 def test_comment_permalink_finds_the_right_page(forms, db):
-    site_settings.save(site_settings.DiscussionSettings(threads_per_page=2))
-    _db.session.commit()
+    change_settings(threads_per_page=2)
     article = make_article()
     roots = [make_response(article, body=f"Root {i}") for i in range(5)]
     response = forms.client.get(f"/comment/{roots[4].id}/")
@@ -259,8 +256,7 @@ def test_article_page_queries_do_not_grow_with_responses(app, forms, db, count_q
         user = make_user()
         forms.login(user.email, PASSWORD)
     # Everything on one page, so that the page really renders all 1,000.
-    site_settings.save(site_settings.DiscussionSettings(threads_per_page=5000))
-    _db.session.commit()
+    change_settings(threads_per_page=5000)
 
     def queries_for(total: int) -> int:
         article = make_article()

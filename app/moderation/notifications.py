@@ -1,0 +1,148 @@
+"""Mail about moderation: held responses to moderators, approved ones to the article's author.
+
+Links in moderators' mail are signed and open a confirmation page; only its button (a POST)
+changes anything.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, url_for
+from huey import crontab
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from app.comments import subscriptions
+from app.core import settings as site_settings
+from app.core.mail import send_mail
+from app.extensions import db
+from app.models import Response, ResponseStatus, Role, User
+from app.models.types import utcnow
+from app.tasks import after_commit, app_periodic_task, app_task
+
+LINK_MAX_AGE = 7 * 24 * 3600
+EMAIL_ACTIONS = ("approve", "spam", "trash")
+
+
+class BadActionLink(Exception):
+    """A moderation link that was forged, altered or has expired."""
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="parley-moderation")
+
+
+def action_token(response: Response, action: str, moderator: User) -> str:
+    return _signer().dumps({"r": response.id, "a": action, "m": moderator.id,
+                            "s": response.status.value})
+
+
+def read_action_token(token: str) -> dict:
+    """Return {response, action, moderator, seen} from a signed link, or raise BadActionLink."""
+    try:
+        data = _signer().loads(token, max_age=LINK_MAX_AGE)
+    except SignatureExpired as error:
+        raise BadActionLink("This moderation link has expired (links last 7 days). Open the "
+                            "moderation queue instead.") from error
+    except BadSignature as error:
+        raise BadActionLink("This moderation link is not valid. Check that it was copied "
+                            "whole, or open the moderation queue.") from error
+    moderator = db.session.get(User, data.get("m"))
+    if data.get("a") not in EMAIL_ACTIONS or moderator is None or not moderator.can_moderate:
+        raise BadActionLink("This moderation link is no longer valid for your account.")
+    return {"response": db.session.get(Response, data.get("r")), "response_id": data.get("r"),
+            "action": data["a"], "moderator": moderator, "seen": ResponseStatus(data["s"])}
+
+
+def moderators() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.role.in_((Role.ADMIN, Role.MODERATOR)), User.password_hash.is_not(None))))
+
+
+def response_held(response: Response) -> None:
+    """Tell moderators of a held response, unless they chose a digest or no mail."""
+    if site_settings.load().notify_moderators == "each":
+        after_commit(mail_moderators_about, response.id)
+
+
+def response_approved(response: Response) -> None:
+    """Tell subscribers, and the article's author if they want it, of an approved response."""
+    subscriptions.announce(response)
+    if site_settings.load().notify_authors:
+        after_commit(mail_author_about, response.id)
+
+
+def _describe(response: Response) -> str:
+    who = response.source_title or response.author_name or "Anonymous"
+    lines = [f"{response.kind.value.capitalize()} on “{response.article.title}”",
+             f"Author: {who} <{response.author_email}>  {response.author_url}",
+             f"IP: {response.author_ip}   Why it is held: {response.moderation_reason}", "",
+             response.body_source[:3000]]
+    return "\n".join(lines)
+
+
+def _site_links():
+    return current_app.test_request_context(base_url=current_app.config["SITE_URL"])
+
+
+@app_task()
+def mail_moderators_about(response_id: int) -> None:
+    response = db.session.get(Response, response_id)
+    if response is None or response.status is not ResponseStatus.PENDING:
+        return
+    for moderator in moderators():
+        with _site_links():
+            links = "\n".join(
+                f"{action.capitalize()}: " + url_for("moderation.email_action",
+                                                     token=action_token(response, action,
+                                                                        moderator),
+                                                     _external=True)
+                for action in EMAIL_ACTIONS)
+            queue = url_for("moderation.queue", status="pending", _external=True)
+        send_mail(moderator.email, f"Held for moderation: {response.kind.value} on "
+                                   f"“{response.article.title}”",
+                  f"{_describe(response)}\n\n{links}\n\nEach link asks you to confirm.\n"
+                  f"The queue: {queue}\n")
+    db.session.commit()
+
+
+@app_task()
+def mail_author_about(response_id: int) -> None:
+    response = db.session.get(Response, response_id)
+    if response is None or response.status is not ResponseStatus.APPROVED:
+        return
+    author = response.article.author
+    if response.user_id == author.id or response.author_email == author.email:
+        return
+    with _site_links():
+        link = url_for("comments.permalink", response_id=response.id, _external=True)
+    send_mail(author.email, f"New {response.kind.value} on “{response.article.title}”",
+              f"{_describe(response)}\n\nRead it: {link}\n")
+    db.session.commit()
+
+
+@app_periodic_task(crontab(hour="7", minute="0"))
+def send_moderation_digest() -> None:
+    """Once a day, when moderators chose a digest: list what waits in the queue."""
+    if site_settings.load().notify_moderators != "digest":
+        return
+    since = utcnow() - timedelta(days=1)
+    held = list(db.session.scalars(select(Response).where(
+        Response.status == ResponseStatus.PENDING, Response.created_at >= since)
+        .order_by(Response.created_at)))
+    if not held:
+        return
+    for moderator in moderators():
+        parts = []
+        with _site_links():
+            for response in held:
+                links = "  ".join(
+                    f"{action}: " + url_for("moderation.email_action",
+                                            token=action_token(response, action, moderator),
+                                            _external=True) for action in EMAIL_ACTIONS)
+                parts.append(f"{_describe(response)}\n{links}")
+            queue = url_for("moderation.queue", status="pending", _external=True)
+        send_mail(moderator.email, f"{len(held)} responses held for moderation",
+                  "\n\n-----\n\n".join(parts) + f"\n\nThe queue: {queue}\n")
+    db.session.commit()
