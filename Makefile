@@ -31,8 +31,9 @@ run: install
 	@echo
 	@echo "Parley is at http://127.0.0.1:$(PORT)/"
 	@if [ -f instance/demo-login.txt ]; then \
-	  read -r email password < instance/demo-login.txt; \
-	  echo "Log in at http://127.0.0.1:$(PORT)/login as $$email with password $$password"; \
+	  while read -r role email password; do \
+	    echo "Log in at http://127.0.0.1:$(PORT)/login as $$role: $$email, password $$password"; \
+	  done < instance/demo-login.txt; \
 	fi
 	@echo
 	@$(BIN)/flask worker & worker=$$!; \

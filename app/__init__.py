@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -21,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    if app.config.get("PROXY_COUNT"):
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -67,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.authoring import bp as authoring_bp
     from app.blog import bp as blog_bp
     from app.comments import bp as comments_bp
+    from app.moderation import bp as moderation_bp
 
-    for blueprint in (blog_bp, comments_bp, auth_bp, authoring_bp, admin_bp):
+    for blueprint in (blog_bp, comments_bp, moderation_bp, auth_bp, authoring_bp, admin_bp):
         app.register_blueprint(blueprint)

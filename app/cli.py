@@ -48,6 +48,8 @@ def register_cli(app: Flask) -> None:
                        f"{result.responses} responses.")
             click.echo(f"Log in at /login as {result.admin_email} with password "
                        f"{result.admin_password}")
+            click.echo(f"Moderator: {result.moderator_email} with password "
+                       f"{result.moderator_password}")
 
     @app.cli.command("worker")
     @click.option("--workers", default=2, show_default=True, help="Worker threads.")

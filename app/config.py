@@ -68,5 +68,9 @@ def from_environment() -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "parley@localhost"),
         "LINKBACK_ALLOW_PRIVATE_NETWORKS": env_flag("LINKBACK_ALLOW_PRIVATE_NETWORKS"),
         "HUEY_IMMEDIATE": env_flag("HUEY_IMMEDIATE"),
+        # How many reverse proxies stand in front (their X-Forwarded-For is trusted).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "COMMENT_RATE_LIMIT": os.environ.get("COMMENT_RATE_LIMIT", "6 per minute; 60 per hour"),
     }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
-from app.models import Article, Role, User
+from app.models import Article, Response, ResponseKind, ResponseStatus, Role, User
+from tests.conftest import FormClient
 
 
 def test_users_create_makes_an_account_that_can_log_in(runner, forms, db):
@@ -26,7 +29,7 @@ def test_users_create_refuses_weak_passwords_and_duplicates(runner, db):
     assert again.exit_code != 0 and "exists already" in again.output
 
 
-def test_demo_loads_once_with_an_author_bio_and_admin_login(runner, client, db):
+def test_demo_loads_once_with_an_author_bio_and_admin_login(app, runner, client, db):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "Log in at /login as admin@parley.example" in first.output
@@ -43,9 +46,14 @@ def test_demo_loads_once_with_an_author_bio_and_admin_login(runner, client, db):
     assert "<blockquote>" in page and "<ul>" in page and "Translations available:" in page
     assert "About Maya Okafor" in page and "fifteen years" in page
 
-    password = first.output.rsplit("with password ", 1)[1].strip()
-    forms_page = client.get("/login").get_data(as_text=True)
-    assert "Email" in forms_page
-    from tests.conftest import FormClient
-
-    FormClient(client).login("admin@parley.example", password)
+    admin_password = re.search(r"admin@parley.example with password (\S+)", first.output)[1]
+    moderator_password = re.search(r"Moderator: moderator@parley.example with password (\S+)",
+                                   first.output)[1]
+    FormClient(client).login("admin@parley.example", admin_password)
+    FormClient(app.test_client()).login("moderator@parley.example", moderator_password)
+    responses = db.session.scalars(select(Response)).all()
+    statuses = {r.status for r in responses}
+    assert len(responses) >= 80 and {ResponseStatus.PENDING, ResponseStatus.SPAM} <= statuses
+    assert {r.kind for r in responses} >= {ResponseKind.COMMENT, ResponseKind.PINGBACK,
+                                           ResponseKind.TRACKBACK}
+    assert any(r.depth >= 2 for r in responses)

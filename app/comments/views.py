@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, flash, make_response, redirect, render_template, request
+from flask import abort, current_app, flash, make_response, redirect, render_template, request
+from flask_limiter.util import get_remote_address
 
 from app.blog.services import article_by_path, visible_articles
 from app.comments import bp, feeds, services, subscriptions
@@ -23,7 +24,7 @@ from app.comments.presenter import (
 from app.comments.threads import page_of
 from app.core import settings as site_settings
 from app.core.identicon import identicon_svg
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 from app.models import Article, Response, ResponseStatus
 from app.models.types import utcnow
 from app.templating import permalink
@@ -46,7 +47,12 @@ def response_url(response: Response) -> str:
     return f"{permalink(response.article)}{query}#comment-{response.id}"
 
 
+def _comment_rate() -> str:
+    return current_app.config["COMMENT_RATE_LIMIT"]
+
+
 @bp.post("/articles/<int:article_id>/comments")
+@limiter.limit(_comment_rate, key_func=get_remote_address)
 def post(article_id: int):
     article = _live_article(article_id)
     form = CommentForm()
@@ -82,6 +88,20 @@ def post(article_id: int):
         save_details(result, response.author_name, response.author_email, response.author_url,
                      keep=form.remember.data)
     return result
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """Refuse a comment posted too often with the form again, the text kept, and the wait."""
+    if request.endpoint != "comments.post":
+        return error
+    article = _live_article(request.view_args["article_id"])
+    form = CommentForm()
+    form.body.errors = [f"Too many comments from your address ({error.description}). "
+                        "Wait a little and send it again; your text is kept here."]
+    if _wants_fragment():
+        return render_form_fragment(article, form, None, 429)
+    return render_article_page(article, form=form, status=429)
 
 
 @bp.get("/comment/<int:response_id>/", endpoint="permalink")

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import SiteSetting
-from app.moderation.policy import Rules
 
 AVATAR_STYLES = ("identicon", "gravatar", "none")
 
@@ -40,8 +39,11 @@ class DiscussionSettings:
     notify_authors: bool = True
     purge_after_days: int = 30
 
-    def rules(self) -> Rules:
+    def rules(self):
         """The part of the settings the moderation policy reads."""
+        # Imported here: the moderation package imports this module through its views.
+        from app.moderation.policy import Rules
+
         return Rules(
             manual_approval=self.manual_approval, max_links=self.max_links,
             moderation_words=self.moderation_words, disallowed_words=self.disallowed_words,

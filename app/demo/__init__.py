@@ -24,7 +24,16 @@ from app.models import Article, Response, ResponseKind, ResponseStatus, Role, Us
 from app.models.types import utcnow
 
 ADMIN_EMAIL = "admin@parley.example"
+MODERATOR_EMAIL = "moderator@parley.example"
 AUTHOR_EMAIL = "maya@parley.example"
+
+
+DEMO_REASONS = {
+    ResponseStatus.APPROVED: "approved: by a moderator",
+    ResponseStatus.PENDING: "held: new responses wait for a moderator",
+    ResponseStatus.SPAM: "spam: marked by a moderator",
+    ResponseStatus.TRASH: "trash: by a moderator",
+}
 
 
 @dataclass
@@ -33,6 +42,8 @@ class DemoResult:
     admin_email: str
     admin_password: str
     responses: int
+    moderator_email: str
+    moderator_password: str
 
 
 def credentials_file() -> Path:
@@ -46,6 +57,8 @@ def load_demo() -> DemoResult | None:
     password = secrets.token_urlsafe(12)
     admin = create_user(ADMIN_EMAIL, "Site Admin", password, Role.ADMIN)
     admin.job_title = "Keeps the lights on"
+    moderator_password = secrets.token_urlsafe(12)
+    create_user(MODERATOR_EMAIL, "Sam Moderator", moderator_password, Role.MODERATOR)
     author = create_user(AUTHOR_EMAIL, "Maya Okafor", secrets.token_urlsafe(16), Role.AUTHOR)
     author.job_title = "Product lead, writer of this blog"
     author.bio = (
@@ -67,8 +80,10 @@ def load_demo() -> DemoResult | None:
         articles.append(save_article(None, author, data, publish=True, now=now, zone=site_zone()))
     responses = _add_responses(articles[0], author)
     db.session.commit()
-    credentials_file().write_text(f"{ADMIN_EMAIL} {password}\n")
-    return DemoResult(len(ARTICLES), ADMIN_EMAIL, password, responses)
+    credentials_file().write_text(f"admin {ADMIN_EMAIL} {password}\n"
+                                  f"moderator {MODERATOR_EMAIL} {moderator_password}\n")
+    return DemoResult(len(ARTICLES), ADMIN_EMAIL, password, responses, MODERATOR_EMAIL,
+                      moderator_password)
 
 
 def _add_responses(article: Article, author: User) -> int:
@@ -83,7 +98,7 @@ def _add_responses(article: Article, author: User) -> int:
             approved_at=created if status is ResponseStatus.APPROVED else None,
             author_email=spec["author_email"], author_url=spec["author_url"],
             author_ip=f"192.0.2.{len(added) % 250 + 1}", body_source=spec["body"],
-            moderation_reason="demo content",
+            moderation_reason=DEMO_REASONS[status],
         )
         if kind is ResponseKind.COMMENT:
             response.author_name = spec["author_name"]

@@ -1,1 +1,7 @@
-"""Moderation: the policy that decides where a new response goes."""
+"""Moderation: the queue, the rules and their settings, email actions, the audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+from app.moderation import jobs, views  # noqa: E402,F401

@@ -1,0 +1,111 @@
+"""Moderation forms: quick edit, reply, and the Discussion settings."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, NumberRange, Optional, ValidationError
+
+from app.core.settings import AVATAR_STYLES
+from app.moderation.policy import parse_network
+
+
+class QuickEditForm(FlaskForm):
+    name = StringField("Name")
+    email = EmailField("Email", validators=[Optional(), Email("Enter a valid email address.")])
+    website = StringField("Website")
+    body = TextAreaField("Text", validators=[InputRequired("The text cannot be empty.")])
+    submit = SubmitField("Save changes")
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Your reply", validators=[InputRequired("Write your reply first.")])
+    submit = SubmitField("Reply and approve")
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SettingsForm(FlaskForm):
+    manual_approval = BooleanField("Every response must be approved by hand")
+    previously_approved = BooleanField(
+        "Approve at once an author with a previously approved comment (who proves it is them)")
+    member_trust_after = IntegerField(
+        "Approve at once members with this many approved responses (0: off)",
+        validators=[InputRequired("Enter a number (0 turns it off)."),
+                    NumberRange(min=0, max=10000, message="Use a number from 0 to 10,000.")])
+    max_links = IntegerField(
+        "Hold a response with this many links or more (0: never)",
+        validators=[InputRequired("Enter a number of links."),
+                    NumberRange(min=0, max=100, message="Use a number from 0 to 100.")])
+    moderation_words = TextAreaField(
+        "Moderation words (hold)", description="One per line; matched in the text, name, "
+        "email, website, IP and user agent, ignoring case.")
+    disallowed_words = TextAreaField(
+        "Disallowed words (spam)", description="One per line, matched like moderation words.")
+    block_list = TextAreaField(
+        "Block list (spam)", description="One per line: an email address (or @domain), an IP "
+        "address or network (203.0.113.0/24), or a website domain.")
+    flood_seconds = IntegerField(
+        "Seconds between two responses from one IP address",
+        validators=[InputRequired("Enter a number of seconds."),
+                    NumberRange(min=0, max=3600, message="Use 0 to 3,600 seconds.")])
+    min_fill_seconds = DecimalField(
+        "Least seconds a person takes to fill in the form", places=1,
+        validators=[InputRequired("Enter a number of seconds."),
+                    NumberRange(min=0, max=60, message="Use 0 to 60 seconds.")])
+    thread_depth = IntegerField(
+        "Thread depth", validators=[InputRequired("Enter a depth."),
+                                    NumberRange(min=1, max=10, message="Use 1 to 10.")])
+    threads_per_page = IntegerField(
+        "Top-level threads per page", validators=[
+            InputRequired("Enter a number."), NumberRange(min=5, max=1000,
+                                                          message="Use 5 to 1,000.")])
+    newest_first = BooleanField("Show the newest threads first")
+    avatars = SelectField("Avatars", choices=[(s, s.capitalize()) for s in AVATAR_STYLES])
+    notify_moderators = SelectField(
+        "Mail moderators about held responses",
+        choices=[("each", "For each one"), ("digest", "In a daily digest"), ("off", "Never")])
+    notify_authors = BooleanField("Tell the article's author of newly approved responses")
+    purge_after_days = IntegerField(
+        "Empty spam and trash after this many days", validators=[
+            InputRequired("Enter a number of days."),
+            NumberRange(min=1, max=3650, message="Use 1 to 3,650 days.")])
+    submit = SubmitField("Save settings")
+
+    def validate_block_list(self, field):
+        bad = [line for line in _lines(field.data) if not _block_line_ok(line)]
+        if bad:
+            raise ValidationError("These lines are not an email address, @domain, IP address, "
+                                  "network or domain: " + "; ".join(bad[:5]))
+
+    def values(self) -> dict:
+        data = {name: getattr(self, name).data for name in (
+            "manual_approval", "previously_approved", "member_trust_after", "max_links",
+            "flood_seconds", "thread_depth", "threads_per_page", "newest_first", "avatars",
+            "notify_moderators", "notify_authors", "purge_after_days")}
+        data["min_fill_seconds"] = float(self.min_fill_seconds.data)
+        for name in ("moderation_words", "disallowed_words", "block_list"):
+            data[name] = tuple(_lines(getattr(self, name).data))
+        return data
+
+
+def _block_line_ok(line: str) -> bool:
+    if "@" in line:
+        local, _, domain = line.partition("@")
+        return "." in domain and " " not in line and (not local or bool(local.strip()))
+    if parse_network(line) is not None:
+        return True
+    return bool(re.fullmatch(r"(https?://)?[a-z0-9-]+(\.[a-z0-9-]+)+/?", line.lower()))

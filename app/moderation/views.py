@@ -1,0 +1,187 @@
+"""The moderation queue and its actions, the settings page, email links, the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.comments import services as comments
+from app.core import settings as site_settings
+from app.core.permissions import admins_only, roles_required
+from app.extensions import db
+from app.models import ModerationEvent, Response, ResponseStatus, Role
+from app.models.types import utcnow
+from app.moderation import bp, notifications, queue, services
+from app.moderation.forms import QuickEditForm, ReplyForm, SettingsForm
+
+moderators_only = roles_required(Role.ADMIN, Role.MODERATOR)
+
+
+@bp.app_context_processor
+def pending_badge():
+    """The pending count in the site header, for moderators only."""
+    if current_user.is_authenticated and current_user.can_moderate:
+        return {"pending_responses": services.pending_count()}
+    return {}
+
+
+def _render_queue(f: queue.QueueFilter, template: str = "moderation/queue.html",
+                  messages: list[tuple[str, str]] | None = None):
+    return render_template(template, f=f, page=queue.queue_page(f), counts=queue.tab_counts(f),
+                           articles=queue.articles_with_responses(), tabs=queue.TABS,
+                           actions_for=services.actions_for, messages=messages or [])
+
+
+@bp.get("/", endpoint="queue")
+@moderators_only
+def queue_view():
+    return _render_queue(queue.QueueFilter.from_args(request.args))
+
+
+def _requested_actions() -> list[tuple[int, str, ResponseStatus | None]]:
+    """Read (response id, action, status the moderator saw) from the queue's form."""
+    def seen(response_id: int) -> ResponseStatus | None:
+        value = request.form.get(f"seen-{response_id}", "")
+        return ResponseStatus(value) if value in ResponseStatus._value2member_map_ else None
+
+    if row := request.form.get("row_action"):
+        action, _, raw_id = row.partition(":")
+        return [(int(raw_id), action, seen(int(raw_id)))] if raw_id.isdigit() else []
+    action = request.form.get("bulk_action", "")
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    return [(i, action, seen(i)) for i in ids]
+
+
+@bp.post("/act")
+@moderators_only
+def act():
+    f = queue.QueueFilter.from_args(request.args)
+    requested = _requested_actions()
+    messages: list[tuple[str, str]] = []
+    if not requested:
+        messages.append(("error", "Select at least one response, then choose an action."))
+    elif not requested[0][1]:
+        messages.append(("error", "Choose an action to apply to the selected responses."))
+    done = 0
+    now = utcnow()
+    for response_id, action, seen in requested:
+        if not action:
+            break
+        response = db.session.get(Response, response_id)
+        if response is None:
+            messages.append(("error", f"Response #{response_id} no longer exists; "
+                                      "nothing was done to it."))
+            continue
+        try:
+            services.apply(response, action, current_user, seen=seen, now=now)
+        except services.ModerationError as error:
+            messages.append(("error", str(error)))
+        else:
+            done += 1
+    if done:
+        db.session.commit()
+        label = services.ACTIONS[requested[0][1]].label
+        messages.insert(0, ("success", f"{label}: {done} response{'s' if done > 1 else ''}."))
+    if request.headers.get("X-Parley-Fragment") == "1":
+        return _render_queue(f, "moderation/_queue.html", messages)
+    for category, text in messages:
+        flash(text, category)
+    return redirect(url_for("moderation.queue", **f.as_args()))
+
+
+@bp.route("/<int:response_id>/edit", methods=["GET", "POST"])
+@moderators_only
+def edit(response_id: int):
+    response = db.get_or_404(Response, response_id)
+    form = QuickEditForm()
+    if request.method == "GET":
+        form.process(data={"name": response.author_name, "email": response.author_email,
+                           "website": response.author_url, "body": response.body_source})
+    elif form.validate_on_submit():
+        services.quick_edit(response, current_user, name=form.name.data or "",
+                            email=form.email.data or "", website=form.website.data or "",
+                            body=form.body.data, now=utcnow())
+        db.session.commit()
+        flash(f"Response #{response.id} is saved.", "success")
+        return redirect(request.args.get("back") or url_for("moderation.queue"))
+    return render_template("moderation/edit.html", form=form, response=response), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:response_id>/reply", methods=["GET", "POST"])
+@moderators_only
+def reply(response_id: int):
+    response = db.get_or_404(Response, response_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            if response.status is not ResponseStatus.APPROVED:
+                services.apply(response, "approve", current_user, seen=None, now=now)
+            answer = comments.submit_comment(
+                response.article, comments.CommentInput(body=form.body.data,
+                                                        parent_id=response.id),
+                comments.Commenter(user=current_user, ip=request.remote_addr or "",
+                                   user_agent=request.user_agent.string or "", now=now),
+                site_settings.load())
+        except (services.ModerationError, comments.CommentRefused) as error:
+            form.body.errors = [*form.body.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(f"Your reply is published as #{answer.id}.", "success")
+            return redirect(url_for("moderation.queue"))
+    return render_template("moderation/reply.html", form=form, response=response), \
+        422 if form.errors else 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@moderators_only
+def settings():
+    current = site_settings.load()
+    form = SettingsForm()
+    if request.method == "GET":
+        data = {k: ("\n".join(v) if isinstance(v, tuple) else v)
+                for k, v in current.__dict__.items()}
+        form.process(data=data)
+    elif form.validate_on_submit():
+        site_settings.save(replace(current, **form.values()))
+        db.session.commit()
+        flash("Discussion settings saved.", "success")
+        return redirect(url_for("moderation.settings"))
+    return render_template("moderation/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/log")
+@admins_only
+def log():
+    page = db.paginate(select(ModerationEvent).order_by(ModerationEvent.created_at.desc(),
+                                                        ModerationEvent.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("moderation/log.html", page=page)
+
+
+@bp.route("/email/<token>", methods=["GET", "POST"])
+def email_action(token: str):
+    """A moderator's mail link: GET shows what it will do; the button's POST does it."""
+    try:
+        link = notifications.read_action_token(token)
+    except notifications.BadActionLink as error:
+        return render_template("moderation/email_action.html", error=str(error)), 400
+    response = link["response"]
+    if response is None:
+        return render_template("moderation/email_action.html", error=(
+            f"Response #{link['response_id']} no longer exists.")), 404
+    if request.method == "POST":
+        try:
+            services.apply(response, link["action"], link["moderator"], seen=link["seen"],
+                           now=utcnow(), via="email")
+        except services.ModerationError as error:
+            return render_template("moderation/email_action.html", error=str(error),
+                                   response=response), 409
+        db.session.commit()
+        return render_template("moderation/email_action.html", done=True, link=link,
+                               response=response)
+    return render_template("moderation/email_action.html", link=link, response=response)
