@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -17,12 +17,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_take_over_transactions(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event below issue BEGIN, instead of the sqlite3 module.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:
+    """Begin IMMEDIATE for requests that change things, DEFERRED otherwise.
+
+    In WAL mode a deferred transaction that read first and then writes fails at once with
+    SQLITE_BUSY_SNAPSHOT if another writer committed meanwhile, whatever the busy timeout.
+    Taking the write lock up front makes concurrent writers wait their turn instead.
+    """
+    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
 def configure_engine_events(app: Flask) -> None:
-    """Turn on SQLite's foreign keys and WAL journal on every new connection."""
+    """Turn on SQLite's foreign keys, WAL journal and write-aware transactions."""
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _sqlite_take_over_transactions)
+            event.listen(engine, "begin", _sqlite_begin)
 
 
 def render_migration_item(type_, obj, autogen_context):

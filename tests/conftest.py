@@ -70,6 +70,10 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if _cv_app.get(None) is not None:
+            # End the test's own transaction, so that the request sees what the test wrote
+            # and the test's next read (a new snapshot, on SQLite too) sees what it changed.
+            _db.session.commit()
         outer = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)

@@ -71,12 +71,12 @@ def fill_guest_form(page: Page, body: str, *, name: str = GUEST["name"],
 
 def stored(db, text: str) -> Response:
     """The one response whose source holds this text, read fresh (the live server wrote it)."""
-    db.session.expire_all()
+    db.session.commit()  # end the old snapshot: SQLite reads see only what was committed before
     return db.session.scalars(select(Response).where(Response.body_source.contains(text))).one()
 
 
 def response_count(db) -> int:
-    db.session.expire_all()
+    db.session.commit()  # end the old snapshot: SQLite reads see only what was committed before
     return db.session.scalar(select(func.count()).select_from(Response))
 
 
