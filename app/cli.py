@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
 from app.auth import services as accounts
+from app.core.timefmt import site_zone
 from app.extensions import db
+from app.importers.wxr import CountingReader, WxrError, import_wxr
+from app.importers.wxr_export import export_wxr
 from app.models import Role
+from app.models.types import utcnow
 
 
 def register_cli(app: Flask) -> None:
     """Attach Parley's commands to the app's CLI."""
+    register_wxr_cli(app)
 
     @app.cli.group()
     def users():
@@ -61,3 +68,42 @@ def register_cli(app: Flask) -> None:
                                         periodic=True, check_worker_health=True)
         click.echo(f"Parley worker: {type(huey).__name__}, {workers} threads.")
         consumer.run()
+
+
+def register_wxr_cli(app: Flask) -> None:
+    """`flask wxr import FILE` and `flask wxr export FILE`."""
+
+    @app.cli.group()
+    def wxr():
+        """Import or export WordPress eXtended RSS (WXR) files."""
+
+    @wxr.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_command(path: Path):
+        """Import a WordPress export: posts, comments, pingbacks, trackbacks, authors, tags."""
+        total = path.stat().st_size
+        with path.open("rb") as raw, click.progressbar(length=total, label="Importing",
+                                                        show_percent=True) as bar:
+            reader = CountingReader(raw)
+
+            def progress():
+                bar.update(reader.done - bar.pos)
+
+            try:
+                summary = import_wxr(reader, zone=site_zone(), now=utcnow(), progress=progress)
+            except WxrError as error:
+                db.session.rollback()
+                raise click.ClickException(str(error)) from None
+            bar.update(total - bar.pos)
+        db.session.commit()
+        click.echo()
+        click.echo(summary.table())
+
+    @wxr.command("export")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+    def export_command(path: Path):
+        """Write every article, response, author and tag as a WXR 1.2 file."""
+        with path.open("w", encoding="utf-8") as out:
+            counts = export_wxr(out, site_url=app.config["SITE_URL"], now=utcnow())
+        click.echo(f"Wrote {path}: {counts['articles']} articles, {counts['responses']} "
+                   f"responses, {counts['authors']} authors, {counts['tags']} tags.")

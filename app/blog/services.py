@@ -84,6 +84,11 @@ def article_by_path(path: str) -> Article | None:
     return db.session.scalars(query).first()
 
 
+def article_by_wordpress_id(wp_post_id: int) -> Article | None:
+    """Find the live article imported from this WordPress post id."""
+    return db.session.scalars(visible_articles().where(Article.wp_post_id == wp_post_id)).first()
+
+
 def tag_by_slug(slug: str) -> Tag | None:
     return db.session.scalars(select(Tag).where(Tag.slug == slug)).first()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from calendar import month_name
 
-from flask import abort, current_app, make_response, render_template, request
+from flask import abort, current_app, make_response, redirect, render_template, request
 
 from app.blog import bp, services
 from app.comments.presenter import render_article_page
@@ -24,6 +24,12 @@ def _per_page() -> int:
 @bp.get("/")
 @cached_for_anonymous
 def home():
+    if (wp_id := request.args.get("p", type=int)) is not None:
+        # WordPress's plain links (?p=123) of imported posts lead to their permalinks.
+        found = services.article_by_wordpress_id(wp_id)
+        if found is None:
+            abort(404)
+        return redirect(found.path, 301)
     page = services.paginate(services.visible_articles(), _page_number(), _per_page())
     return render_template("blog/home.html", page=page)
 
@@ -32,6 +38,20 @@ def home():
 @cached_for_anonymous
 def article(year: int, month: int, day: int, slug: str):
     found = services.article_by_path(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
+    if found is None:
+        abort(404)
+    return render_article_page(found)
+
+
+@bp.get("/<path:path>")
+@cached_for_anonymous
+def imported_permalink(path: str):
+    """An imported post keeps whatever permalink it had on its old blog."""
+    found = services.article_by_path("/" + path)
+    if found is None and not path.endswith("/"):
+        found = services.article_by_path(f"/{path}/")
+        if found is not None:
+            return redirect(found.path, 301)
     if found is None:
         abort(404)
     return render_article_page(found)

@@ -95,3 +95,8 @@ def render_comment(source: str) -> str:
 def clean_excerpt(text: str) -> str:
     """Return plain text made safe to show: no markup survives."""
     return bleach.clean(text, tags=set(), strip=True, strip_comments=True)
+
+
+def clean_comment_html(html: str) -> str:
+    """Clean HTML written for another blog's comments (already in paragraphs)."""
+    return _comment_cleaner.clean(html).strip()

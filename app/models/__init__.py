@@ -3,12 +3,13 @@
 from app.models.article import Article, ArticleStatus, Tag, Translation
 from app.models.moderation import ModerationEvent
 from app.models.response import Response, ResponseKind, ResponseStatus
-from app.models.site import OutboxMessage, SiteSetting, SiteState, Subscription
+from app.models.site import ImportJob, OutboxMessage, SiteSetting, SiteState, Subscription
 from app.models.user import Role, User
 
 __all__ = [
     "Article",
     "ArticleStatus",
+    "ImportJob",
     "ModerationEvent",
     "OutboxMessage",
     "Response",

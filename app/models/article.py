@@ -45,6 +45,8 @@ class Article(db.Model):
     # The permalink path ("/2007/05/14/slug/"), fixed once the article has been public.
     path: Mapped[str | None] = mapped_column(String(400), unique=True)
     body_source: Mapped[str] = mapped_column(Text, default="")
+    # "markdown" for articles written here, "html" for imported ones (WordPress's HTML).
+    body_format: Mapped[str] = mapped_column(String(10), default="markdown")
     body_html: Mapped[str] = mapped_column(Text, default="")
     # What the author typed as an excerpt (may be empty) and what lists show.
     excerpt: Mapped[str] = mapped_column(Text, default="")
@@ -62,6 +64,9 @@ class Article(db.Model):
     reprint_url: Mapped[str] = mapped_column(String(500), default="")
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
     pings_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where an imported post came from: WordPress's post id and GUID (imports match on them).
+    wp_post_id: Mapped[int | None] = mapped_column(index=True)
+    wp_guid: Mapped[str | None] = mapped_column(String(500), index=True)
 
     author: Mapped[User] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by=Tag.name)

@@ -41,6 +41,7 @@ class Response(db.Model):
     __table_args__ = (
         Index("ix_responses_article_status_path", "article_id", "status", "path"),
         Index("ix_responses_status_created_at", "status", "created_at"),
+        Index("ix_responses_article_wp_comment_id", "article_id", "wp_comment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +73,8 @@ class Response(db.Model):
     previous_status: Mapped[ResponseStatus | None] = mapped_column(
         _enum(ResponseStatus, "response_status"))
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # WordPress's comment id, for imports (unique within an article).
+    wp_comment_id: Mapped[int | None] = mapped_column()
     # Linkbacks: the linking page's title and site name, shown as the author.
     source_url: Mapped[str] = mapped_column(String(500), default="")
     source_title: Mapped[str] = mapped_column(String(300), default="")

@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     social_handle: Mapped[str] = mapped_column(String(120), default="")
     website: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The WordPress login of an imported author (imports match on it).
+    wp_login: Mapped[str | None] = mapped_column(String(60), unique=True)
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password."""

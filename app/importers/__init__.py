@@ -1,0 +1,7 @@
+"""Moving blogs in and out: WordPress eXtended RSS (WXR) import and export."""
+
+from flask import Blueprint
+
+bp = Blueprint("importers", __name__, url_prefix="/admin/import")
+
+from app.importers import views  # noqa: E402,F401

@@ -1,0 +1,149 @@
+"""Write a WXR 1.2 file that WordPress's importer accepts: authors, tags, posts, responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Article, ArticleStatus, Response, ResponseKind, ResponseStatus, Tag, User
+
+STATUS = {ArticleStatus.PUBLISHED: "publish", ArticleStatus.SCHEDULED: "future",
+          ArticleStatus.DRAFT: "draft"}
+APPROVED = {ResponseStatus.APPROVED: "1", ResponseStatus.PENDING: "0",
+            ResponseStatus.SPAM: "spam", ResponseStatus.TRASH: "trash"}
+COMMENT_TYPE = {ResponseKind.COMMENT: "comment", ResponseKind.PINGBACK: "pingback",
+                ResponseKind.TRACKBACK: "trackback", ResponseKind.WEBMENTION: "webmention",
+                ResponseKind.QUESTION: "parley_question"}
+
+
+def cdata(text: str | None) -> str:
+    """Wrap text in CDATA, splitting any "]]>" it holds so the section stays closed."""
+    return "<![CDATA[" + (text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _dates(value: datetime | None, zone: ZoneInfo) -> tuple[str, str]:
+    if value is None:
+        return "0000-00-00 00:00:00", "0000-00-00 00:00:00"
+    return (f"{value.astimezone(zone):%Y-%m-%d %H:%M:%S}",
+            f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S}")
+
+
+def _wp_post_id(article: Article) -> int:
+    return article.id
+
+
+def export_wxr(out: TextIO, *, site_url: str, now: datetime) -> dict[str, int]:
+    """Stream the whole site as WXR 1.2 into `out`; return what was written."""
+    zone = ZoneInfo(current_app.config["SITE_TIMEZONE"])
+    counts = {"authors": 0, "tags": 0, "articles": 0, "responses": 0}
+    for chunk in _document(site_url, now, zone, counts):
+        out.write(chunk)
+    return counts
+
+
+def _document(site_url: str, now: datetime, zone: ZoneInfo, counts: dict) -> Iterator[str]:
+    config = current_app.config
+    yield ('<?xml version="1.0" encoding="UTF-8" ?>\n'
+           '<rss version="2.0"\n'
+           '\txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"\n'
+           '\txmlns:content="http://purl.org/rss/1.0/modules/content/"\n'
+           '\txmlns:wfw="http://wellformedweb.org/CommentAPI/"\n'
+           '\txmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+           '\txmlns:wp="http://wordpress.org/export/1.2/"\n>\n<channel>\n')
+    yield (f"\t<title>{escape(config['SITE_NAME'])}</title>\n\t<link>{escape(site_url)}</link>\n"
+           f"\t<description>{escape(config['SITE_TAGLINE'])}</description>\n"
+           f"\t<pubDate>{now:%a, %d %b %Y %H:%M:%S +0000}</pubDate>\n"
+           "\t<language>en</language>\n\t<wp:wxr_version>1.2</wp:wxr_version>\n"
+           f"\t<wp:base_site_url>{escape(site_url)}</wp:base_site_url>\n"
+           f"\t<wp:base_blog_url>{escape(site_url)}</wp:base_blog_url>\n")
+    authors = {}
+    for user in db.session.scalars(select(User).where(
+            User.id.in_(select(Article.author_id))).order_by(User.id)):
+        login = user.wp_login or user.slug
+        authors[user.id] = login
+        counts["authors"] += 1
+        yield (f"\t<wp:author><wp:author_id>{user.id}</wp:author_id>"
+               f"<wp:author_login>{cdata(login)}</wp:author_login>"
+               f"<wp:author_email>{cdata(user.email)}</wp:author_email>"
+               f"<wp:author_display_name>{cdata(user.name)}</wp:author_display_name>"
+               f"<wp:author_first_name>{cdata('')}</wp:author_first_name>"
+               f"<wp:author_last_name>{cdata('')}</wp:author_last_name></wp:author>\n")
+    for tag in db.session.scalars(select(Tag).order_by(Tag.id)):
+        counts["tags"] += 1
+        yield (f"\t<wp:tag><wp:term_id>{tag.id}</wp:term_id><wp:tag_slug>{cdata(tag.slug)}"
+               f"</wp:tag_slug><wp:tag_name>{cdata(tag.name)}</wp:tag_name></wp:tag>\n")
+    articles = db.session.scalars(select(Article).options(selectinload(Article.tags))
+                                  .order_by(Article.id).execution_options(yield_per=100))
+    for article in articles:
+        counts["articles"] += 1
+        yield from _item(article, authors, site_url, zone, counts)
+    yield "</channel>\n</rss>\n"
+
+
+def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
+          counts: dict) -> Iterator[str]:
+    local, gmt = _dates(article.published_at, zone)
+    link = site_url.rstrip("/") + (article.path or f"/?p={_wp_post_id(article)}")
+    guid = article.wp_guid or f"{site_url.rstrip('/')}/?p={_wp_post_id(article)}"
+    content = article.body_source if article.body_format == "html" else article.body_html
+    yield (f"\t<item>\n\t\t<title>{escape(article.title)}</title>\n"
+           f"\t\t<link>{escape(link)}</link>\n"
+           f"\t\t<pubDate>{article.published_at or article.created_at:%a, %d %b %Y %H:%M:%S +0000}"
+           f"</pubDate>\n"
+           f"\t\t<dc:creator>{cdata(authors.get(article.author_id, 'admin'))}</dc:creator>\n"
+           f"\t\t<guid isPermaLink=\"false\">{escape(guid)}</guid>\n"
+           f"\t\t<description></description>\n"
+           f"\t\t<content:encoded>{cdata(content)}</content:encoded>\n"
+           f"\t\t<excerpt:encoded>{cdata(article.excerpt)}</excerpt:encoded>\n"
+           f"\t\t<wp:post_id>{_wp_post_id(article)}</wp:post_id>\n"
+           f"\t\t<wp:post_date>{cdata(local)}</wp:post_date>\n"
+           f"\t\t<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>\n"
+           f"\t\t<wp:comment_status>{cdata('open' if article.comments_open else 'closed')}"
+           f"</wp:comment_status>\n"
+           f"\t\t<wp:ping_status>{cdata('open' if article.pings_open else 'closed')}"
+           f"</wp:ping_status>\n"
+           f"\t\t<wp:post_name>{cdata(article.slug)}</wp:post_name>\n"
+           f"\t\t<wp:status>{cdata(STATUS[article.status])}</wp:status>\n"
+           "\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n"
+           "\t\t<wp:post_type>post</wp:post_type>\n\t\t<wp:post_password></wp:post_password>\n"
+           "\t\t<wp:is_sticky>0</wp:is_sticky>\n")
+    for tag in article.tags:
+        yield (f"\t\t<category domain=\"post_tag\" nicename={quoteattr(tag.slug)}>"
+               f"{cdata(tag.name)}</category>\n")
+    responses = db.session.scalars(select(Response).where(Response.article_id == article.id)
+                                   .order_by(Response.path).execution_options(yield_per=500))
+    for response in responses:
+        counts["responses"] += 1
+        yield _comment(response, zone)
+    yield "\t</item>\n"
+
+
+def _comment(response: Response, zone: ZoneInfo) -> str:
+    local, gmt = _dates(response.created_at, zone)
+    linkback = response.is_linkback
+    name = response.source_title if linkback else response.author_name
+    url = response.source_url if linkback and response.source_url else response.author_url
+    content = response.body_source or response.body_html
+    return (f"\t\t<wp:comment>\n\t\t\t<wp:comment_id>{response.id}</wp:comment_id>\n"
+            f"\t\t\t<wp:comment_author>{cdata(name)}</wp:comment_author>\n"
+            f"\t\t\t<wp:comment_author_email>{cdata(response.author_email)}"
+            f"</wp:comment_author_email>\n"
+            f"\t\t\t<wp:comment_author_url>{escape(url)}</wp:comment_author_url>\n"
+            f"\t\t\t<wp:comment_author_IP>{cdata(response.author_ip)}</wp:comment_author_IP>\n"
+            f"\t\t\t<wp:comment_date>{cdata(local)}</wp:comment_date>\n"
+            f"\t\t\t<wp:comment_date_gmt>{cdata(gmt)}</wp:comment_date_gmt>\n"
+            f"\t\t\t<wp:comment_content>{cdata(content)}</wp:comment_content>\n"
+            f"\t\t\t<wp:comment_approved>{cdata(APPROVED[response.status])}"
+            f"</wp:comment_approved>\n"
+            f"\t\t\t<wp:comment_type>{cdata(COMMENT_TYPE[response.kind])}</wp:comment_type>\n"
+            f"\t\t\t<wp:comment_parent>{response.parent_id or 0}</wp:comment_parent>\n"
+            f"\t\t\t<wp:comment_user_id>{response.user_id or 0}</wp:comment_user_id>\n"
+            "\t\t</wp:comment>\n")
