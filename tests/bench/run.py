@@ -7,6 +7,7 @@ ceiling), and counts SQL queries per page view (rendered and served from the pag
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -132,7 +133,27 @@ def wrk(url: str) -> tuple[float, str, str]:
     return rps, average, p99
 
 
+def bench_import(sizes=((100, 100), (1000, 100))) -> list[dict]:
+    """Import generated exports of 10,000 and 100,000 comments; measure speed and memory."""
+    from tests.bench.wxr_gen import write_export
+
+    results = []
+    for posts, per_post in sizes:
+        work = Path(tempfile.mkdtemp(prefix="parley-bench-wxr-"))
+        export = work / "export.xml"
+        comments = write_export(export, posts, per_post)
+        output = subprocess.run(
+            [sys.executable, "-m", "tests.bench.import_run", str(export), str(work / "inst")],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+        measured = json.loads(output.strip().splitlines()[-1])
+        results.append({"comments": comments, "size_mb": export.stat().st_size / 1e6,
+                        **measured})
+    return results
+
+
 def main() -> None:
+    imports = bench_import()
     instance = Path(tempfile.mkdtemp(prefix="parley-bench-"))
     paths = seed(instance)
     queries = count_queries(paths)
@@ -164,6 +185,12 @@ def main() -> None:
     print()
     same = queries[79][0] == queries[1000][0]
     print(f"Queries per rendered page do not grow with responses: {'yes' if same else 'NO'}")
+    print()
+    print("WXR import (generated export, SQLite, one transaction)")
+    print(f"{'comments':>10}{'file MB':>10}{'seconds':>10}{'responses/s':>14}{'peak RSS MB':>14}")
+    for row in imports:
+        print(f"{row['comments']:>10,}{row['size_mb']:>10.1f}{row['seconds']:>10.1f}"
+              f"{row['responses'] / row['seconds']:>14,.0f}{row['peak_kib'] / 1024:>14.0f}")
 
 
 if __name__ == "__main__":
