@@ -108,4 +108,4 @@ def _block_line_ok(line: str) -> bool:
         return "." in domain and " " not in line and (not local or bool(local.strip()))
     if parse_network(line) is not None:
         return True
-    return bool(re.fullmatch(r"(https?://)?[a-z0-9-]+(\.[a-z0-9-]+)+/?", line.lower()))
+    return bool(re.fullmatch(r"(https?://)?([a-z0-9-]+\.)+[a-z][a-z0-9-]*[a-z0-9]/?", line.lower()))

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from app.models import ResponseKind, ResponseStatus, Role
 
 TRUSTED_ROLES = frozenset({Role.ADMIN, Role.AUTHOR, Role.MODERATOR})
-LINK_PATTERN = re.compile(r"<a\s[^>]*href=|https?://", re.IGNORECASE)
+# One match per link: an href with its address, or an address on its own.
+LINK_PATTERN = re.compile(r"(?:href\s*=\s*[\"']?)?(?:https?:)?//", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,7 @@ def blocked_entry(block_list: tuple[str, ...], submission: Submission) -> str | 
     """Return the block-list line matching the email, IP (or network) or website domain."""
     email = submission.email.lower()
     host = (urlsplit(submission.website).hostname or "").lower()
-    links = {(urlsplit(u).hostname or "").lower()
-             for u in re.findall(r"https?://[^\s\"'<>]+", submission.body)}
+    body = submission.body.lower()
     try:
         ip = ipaddress.ip_address(submission.ip) if submission.ip else None
     except ValueError:
@@ -112,10 +112,16 @@ def blocked_entry(block_list: tuple[str, ...], submission: Submission) -> str | 
                 return line.strip()
             continue
         domain = urlsplit(entry if "://" in entry else "http://" + entry).hostname or entry
-        for candidate in (host, *links):
-            if candidate and (candidate == domain or candidate.endswith("." + domain)):
-                return line.strip()
+        if host == domain or host.endswith("." + domain) or _mentions_domain(body, domain):
+            return line.strip()
     return None
+
+
+def _mentions_domain(text: str, domain: str) -> bool:
+    """Tell whether the text names the domain or a subdomain as a host, linked or bare
+    (the renderer links both), whatever punctuation or brackets surround it."""
+    pattern = rf"(?<![a-z0-9.-])(?:[a-z0-9-]+\.)*{re.escape(domain)}(?![a-z0-9-]|\.[a-z0-9])"
+    return re.search(pattern, text) is not None
 
 
 def parse_network(entry: str):

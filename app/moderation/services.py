@@ -65,17 +65,18 @@ def summary_of(response: Response) -> str:
 
 
 def record(response: Response, actor: User | None, action: str, before: ResponseStatus | None,
-           now: datetime, via: str = "queue") -> None:
+           now: datetime, via: str = "queue", gone: bool = False) -> None:
     """Write one audit row for an action on a response."""
     db.session.add(ModerationEvent(
         response_ref=response.id, response_id=response.id, actor=actor, action=action,
-        from_status=before.value if before else "", to_status=response.status.value,
+        from_status=before.value if before else "", to_status="" if gone else response.status.value,
         summary=summary_of(response), via=via, created_at=now))
 
 
 def set_status(response: Response, status: ResponseStatus, now: datetime, reason: str) -> None:
     """Move a response to a status, remembering where it came from."""
-    if status in (S.SPAM, S.TRASH) and response.status not in (S.SPAM, S.TRASH):
+    if status in (S.SPAM, S.TRASH) and response.status is not status:
+        # Restore and "not spam" return it here (spam that was trashed goes back to spam).
         response.previous_status = response.status
     response.status = status
     response.status_changed_at = now
@@ -99,7 +100,7 @@ def apply(response: Response, action_name: str, actor: User | None, *, seen: Res
     before = response.status
     who = actor.name if actor else "a moderator"
     if action.name == "delete":
-        record(response, actor, "delete", before, now, via)
+        record(response, actor, "delete", before, now, via, gone=True)
         db.session.flush()
         db.session.delete(response)
         return
