@@ -30,7 +30,7 @@
       var fresh = holder.firstElementChild;
       document.getElementById("queue").replaceWith(fresh);
       var badge = document.querySelector(".nav .badge");
-      var pending = fresh.querySelector('.tabs a[href*="status=pending"] .count');
+      var pending = fresh.querySelector('[data-count="pending"]');
       if (badge && pending) {
         var count = pending.textContent.replace(/[()]/g, "");
         badge.textContent = count;
