@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import LoginForm, ProfileFields, RegisterForm
+from app.core.redirects import local_path
 from app.extensions import db
 
 
 def _safe_next(target: str | None) -> str:
     """Follow ?next= only to a path on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//"):
-            return target
-    return url_for("blog.home")
+    return local_path(target) or url_for("blog.home")
 
 
 def _form_status() -> int:

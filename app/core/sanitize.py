@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import bleach
@@ -32,10 +33,14 @@ _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(
 )
 
 
+# Elements whose content is code, not text: dropped whole rather than left as visible text.
+_CODE_ELEMENTS = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+
+
 def clean_article_html(html: str) -> str:
     """Return article HTML with everything outside the article allow-list removed."""
     return bleach.clean(
-        html,
+        _CODE_ELEMENTS.sub("", html),
         tags=ARTICLE_TAGS,
         attributes=ARTICLE_ATTRIBUTES,
         protocols=PROTOCOLS,
@@ -89,7 +94,7 @@ def render_comment(source: str) -> str:
 
     Bare URLs become links, and every link is rel="nofollow ugc".
     """
-    return _comment_cleaner.clean(_comment_markdown.render(source)).strip()
+    return _comment_cleaner.clean(_CODE_ELEMENTS.sub("", _comment_markdown.render(source))).strip()
 
 
 def clean_excerpt(text: str) -> str:
@@ -99,4 +104,4 @@ def clean_excerpt(text: str) -> str:
 
 def clean_comment_html(html: str) -> str:
     """Clean HTML written for another blog's comments (already in paragraphs)."""
-    return _comment_cleaner.clean(html).strip()
+    return _comment_cleaner.clean(_CODE_ELEMENTS.sub("", html)).strip()

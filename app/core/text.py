@@ -11,9 +11,16 @@ from app.core.sanitize import strip_tags
 TAG_PATTERN = re.compile(r"^[\w][\w .+#-]*$", re.UNICODE)
 
 
+# Letters that Unicode does not decompose into an ASCII letter plus an accent.
+TRANSLITERATE = str.maketrans({"Ł": "L", "ł": "l", "ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O",
+                               "ø": "o", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th", "Œ": "OE",
+                               "œ": "oe", "ı": "i", "Ħ": "H", "ħ": "h"})
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """Turn text into a lowercase ASCII slug of letters, digits and hyphens."""
-    normalised = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    normalised = unicodedata.normalize("NFKD", text.translate(TRANSLITERATE))
+    normalised = normalised.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", normalised.lower()).strip("-")
     return slug[:max_length].rstrip("-")
 

@@ -17,7 +17,9 @@ BLOCK_TAGS = (
 _BLOCK_START = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})[\s/>]", re.IGNORECASE)
 _BLOCK_END = re.compile(rf"</(?:{BLOCK_TAGS})>\s*$", re.IGNORECASE)
 _PRE = re.compile(r"<pre[\s>].*?</pre>", re.IGNORECASE | re.DOTALL)
-_AROUND_BLOCKS = re.compile(rf"(</?(?:{BLOCK_TAGS})(?:\s[^>]*)?>)", re.IGNORECASE)
+_BLOCK_OPEN = re.compile(rf"(<(?:{BLOCK_TAGS})(?:\s[^>]*)?/?>)", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.IGNORECASE)
+_QUOTE_EDGES = re.compile(r"(<blockquote(?:\s[^>]*)?>)|(</blockquote>)", re.IGNORECASE)
 
 
 def autop(text: str) -> str:
@@ -32,8 +34,12 @@ def autop(text: str) -> str:
         return f"\n\n\x00pre{len(kept) - 1}\x00\n\n"
 
     text = _PRE.sub(keep, text)
-    # Block-level tags stand on lines of their own, so they never land inside a paragraph.
-    text = _AROUND_BLOCKS.sub(r"\n\n\1\n\n", text)
+    # A block starts a new chunk and one starts after it ends, so no paragraph wraps a block;
+    # the text inside a block stays as it is.
+    text = _BLOCK_OPEN.sub(r"\n\n\1", text)
+    text = _BLOCK_CLOSE.sub(r"\1\n\n", text)
+    # A quotation holds paragraphs of its own, as in WordPress.
+    text = _QUOTE_EDGES.sub(lambda m: f"{m.group(1) or ''}\n\n{m.group(2) or ''}", text)
     out = []
     for block in re.split(r"\n\s*\n", text):
         block = block.strip("\n")

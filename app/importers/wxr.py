@@ -97,7 +97,8 @@ class ImportSummary:
 
     def as_dict(self) -> dict:
         return {"version": self.version, "table": self.table(),
-                "articles": sum(self.articles.values()),
+                "articles": sum(n for label, n in self.articles.items()
+                                if label != "already imported"),
                 "responses": sum(self.responses.values()), "notes": dict(self.notes)}
 
 
@@ -149,6 +150,7 @@ class Importer:
         self.users_by_login: dict[str, User] = {}
         self.users_by_wp_id: dict[int, User] = {}
         self.tags: dict[str, Tag] = {}
+        self.wordpress_items = 0
 
     # --- the stream --------------------------------------------------------------------------
 
@@ -161,6 +163,8 @@ class Importer:
                                          forbid_external=True):
                 if event == "start-ns":
                     prefix, uri = node
+                    if seen_root:  # only the root's bindings count, as in WordPress's importer
+                        continue
                     if prefix == "wp":
                         self.wp = uri
                     elif prefix == "excerpt":
@@ -170,8 +174,9 @@ class Importer:
                     if not seen_root:
                         seen_root = True
                         if node.tag != "rss":
+                            name = node.tag.rsplit("}", 1)[-1]  # without its namespace
                             raise WxrError("This is XML, but not a WordPress export (WXR): "
-                                           f"its root element is <{node.tag}>, not <rss>.")
+                                           f"its root element is <{name}>, not <rss>.")
                     elif node.tag == "channel":
                         channel = node
                     continue
@@ -186,7 +191,7 @@ class Importer:
                            "imported.") from error
         if channel is None:
             raise WxrError("This is RSS, but not a WordPress export (WXR): it has no channel.")
-        if not self.summary.version and not self.summary.posts_in_file:
+        if not self.summary.version and not self.wordpress_items:
             raise WxrError("This is RSS, but not a WordPress export (WXR): it has no "
                            "wp:wxr_version and no WordPress items.")
         return self.summary
@@ -271,6 +276,10 @@ class Importer:
         for comment in comments:
             self.summary.responses_in_file[(_text(comment, f"{wp}comment_type"),
                                             _text(comment, f"{wp}comment_approved"))] += 1
+        if not any(child.tag.startswith(wp) for child in item):
+            self.summary.note("items without WordPress data skipped (plain RSS items)")
+            return
+        self.wordpress_items += 1
         if post_type not in ("post", ""):
             self.summary.note(f"{post_type or 'untyped'} items skipped (Parley imports posts)")
             if comments:
@@ -458,8 +467,8 @@ class Importer:
             response.source_title = name[:300]
             response.source_url = url[:500]
             excerpt = clean_excerpt(strip_tags(content)).strip()
-            response.body_html = re.sub(r"^(\[(?:…|\.\.\.)\]\s*)|(\s*\[(?:…|\.\.\.)\])$", "",
-                                        excerpt).strip()
+            framing = r"\[(?:…|\.\.\.|&#8230;|&hellip;)\]"  # WordPress writes [&#8230;] now
+            response.body_html = re.sub(rf"^{framing}\s*|\s*{framing}$", "", excerpt).strip()
         else:
             response.author_name = name[:200]
             response.body_html = clean_comment_html(autop(content))

@@ -37,7 +37,8 @@ def _dates(value: datetime | None, zone: ZoneInfo) -> tuple[str, str]:
 
 
 def _wp_post_id(article: Article) -> int:
-    return article.id
+    """Keep an imported post's WordPress id, so ?p= links and later imports still match."""
+    return article.wp_post_id or article.id
 
 
 def export_wxr(out: TextIO, *, site_url: str, now: datetime) -> dict[str, int]:
@@ -92,7 +93,7 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
           counts: dict) -> Iterator[str]:
     local, gmt = _dates(article.published_at, zone)
     link = site_url.rstrip("/") + (article.path or f"/?p={_wp_post_id(article)}")
-    guid = article.wp_guid or f"{site_url.rstrip('/')}/?p={_wp_post_id(article)}"
+    guid = article.wp_guid or f"{site_url.rstrip('/')}/?p={article.id}"
     content = article.body_source if article.body_format == "html" else article.body_html
     yield (f"\t<item>\n\t\t<title>{escape(article.title)}</title>\n"
            f"\t\t<link>{escape(link)}</link>\n"

@@ -15,7 +15,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.core.settings import AVATAR_STYLES
 from app.moderation.policy import parse_network
@@ -25,12 +32,12 @@ class QuickEditForm(FlaskForm):
     name = StringField("Name")
     email = EmailField("Email", validators=[Optional(), Email("Enter a valid email address.")])
     website = StringField("Website")
-    body = TextAreaField("Text", validators=[InputRequired("The text cannot be empty.")])
+    body = TextAreaField("Text", validators=[DataRequired("The text cannot be empty.")])
     submit = SubmitField("Save changes")
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your reply", validators=[InputRequired("Write your reply first.")])
+    body = TextAreaField("Your reply", validators=[DataRequired("Write your reply first.")])
     submit = SubmitField("Reply and approve")
 
 

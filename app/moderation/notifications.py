@@ -143,6 +143,7 @@ def send_moderation_digest() -> None:
                                             _external=True) for action in EMAIL_ACTIONS)
                 parts.append(f"{_describe(response)}\n{links}")
             queue = url_for("moderation.queue", status="pending", _external=True)
-        send_mail(moderator.email, f"{len(held)} responses held for moderation",
+        send_mail(moderator.email, f"{len(held)} response{'s' if len(held) > 1 else ''} held "
+                                   "for moderation",
                   "\n\n-----\n\n".join(parts) + f"\n\nThe queue: {queue}\n")
     db.session.commit()

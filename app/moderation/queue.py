@@ -37,7 +37,8 @@ class QueueFilter:
     def as_args(self, **changes) -> dict:
         values = {"status": self.status, "kind": self.kind, "article": self.article_id,
                   "q": self.search, "page": self.page, **changes}
-        return {k: v for k, v in values.items() if v not in ("", None, 1) or k == "status"}
+        return {k: v for k, v in values.items()
+                if k == "status" or (v not in ("", None) and not (k == "page" and v == 1))}
 
 
 def _filtered(f: QueueFilter, *, with_status: bool = True):

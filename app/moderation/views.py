@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flask import flash, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from app.comments import services as comments
 from app.core import settings as site_settings
 from app.core.permissions import admins_only, roles_required
+from app.core.redirects import local_path
 from app.extensions import db
 from app.models import ModerationEvent, Response, ResponseStatus, Role
 from app.models.types import utcnow
@@ -41,6 +43,11 @@ def queue_view():
     return _render_queue(queue.QueueFilter.from_args(request.args))
 
 
+def _is_id(text: str) -> bool:
+    """Plain ASCII digits that fit an integer column (isdigit() also takes "²")."""
+    return re.fullmatch(r"[0-9]{1,9}", text) is not None
+
+
 def _requested_actions() -> list[tuple[int, str, ResponseStatus | None]]:
     """Read (response id, action, status the moderator saw) from the queue's form."""
     def seen(response_id: int) -> ResponseStatus | None:
@@ -49,9 +56,9 @@ def _requested_actions() -> list[tuple[int, str, ResponseStatus | None]]:
 
     if row := request.form.get("row_action"):
         action, _, raw_id = row.partition(":")
-        return [(int(raw_id), action, seen(int(raw_id)))] if raw_id.isdigit() else []
+        return [(int(raw_id), action, seen(int(raw_id)))] if _is_id(raw_id) else []
     action = request.form.get("bulk_action", "")
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in request.form.getlist("ids") if _is_id(i)]
     return [(i, action, seen(i)) for i in ids]
 
 
@@ -106,7 +113,7 @@ def edit(response_id: int):
                             body=form.body.data, now=utcnow())
         db.session.commit()
         flash(f"Response #{response.id} is saved.", "success")
-        return redirect(request.args.get("back") or url_for("moderation.queue"))
+        return redirect(local_path(request.args.get("back")) or url_for("moderation.queue"))
     return render_template("moderation/edit.html", form=form, response=response), \
         422 if form.errors else 200
 
@@ -128,6 +135,7 @@ def reply(response_id: int):
                                    user_agent=request.user_agent.string or "", now=now),
                 site_settings.load())
         except (services.ModerationError, comments.CommentRefused) as error:
+            db.session.rollback()  # the approval too: the page must not show it as done
             form.body.errors = [*form.body.errors, str(error)]
         else:
             db.session.commit()

@@ -1,0 +1,149 @@
+"""Issue #5: the Import page. An admin uploads a WXR file; the task queue (immediate in tests)
+imports it; the job page shows the summary table, or the error and that nothing was kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.models import ImportJob, Role
+from tests.factories import PASSWORD, make_user
+from tests.importers.helpers import FIXTURES, SMALL, database_snapshot, row_counts
+
+
+@pytest.fixture
+def admin_forms(forms, db):
+    admin = make_user(Role.ADMIN, name="Ada Admin")
+    forms.login(admin.email, PASSWORD)
+    return forms
+
+
+def upload(forms, path: Path, filename: str | None = None):
+    return forms.post("/admin/import/", {"file": (io.BytesIO(path.read_bytes()),
+                                                  filename or path.name)},
+                      content_type="multipart/form-data")
+
+
+def the_job(db) -> ImportJob:
+    db.session.commit()
+    return db.session.scalars(select(ImportJob)).one()
+
+
+def test_admin_sees_the_import_form(admin_forms):
+    page = admin_forms.client.get("/admin/import/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<h1>Import from WordPress</h1>" in text
+    assert 'type="file"' in text and 'enctype="multipart/form-data"' in text
+    assert '<a href="/admin/import/">Import</a>' in text  # in the site navigation
+
+
+def test_upload_runs_the_import_and_the_job_page_shows_the_table(admin_forms, db):
+    answer = upload(admin_forms, SMALL)
+    assert answer.status_code == 302
+    job = the_job(db)
+    assert answer.location == f"/admin/import/{job.id}"
+    assert (job.state, job.error, job.filename) == ("done", "", "small.xml")
+    assert job.bytes_done == job.bytes_total == SMALL.stat().st_size
+    assert job.finished_at is not None
+    assert not Path(job.stored_path).exists()  # the upload is not kept once imported
+    summary = json.loads(job.summary)
+    assert (summary["version"], summary["articles"], summary["responses"]) == ("1.2", 6, 11)
+    assert row_counts()["articles"] == 6 and row_counts()["responses"] == 11
+
+    page = admin_forms.client.get(answer.location)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<h1>Import of small.xml</h1>" in text
+    assert "Done: 6 articles and 11 responses imported." in text
+    table = re.search(r'<pre class="summary">(.*?)</pre>', text, re.S).group(1)
+    assert table.startswith("WXR version 1.2")
+    assert "  post             publish                     2" in table
+    assert "  page             publish                     1" in table
+    assert "  created (scheduled)                           1" in table
+    assert "  comment          spam                        1" in table
+    assert "replies whose parent is missing: shown as top-level" in table
+    assert 'http-equiv="refresh"' not in text  # finished: no more reloading
+
+    listing = admin_forms.client.get("/admin/import/").get_data(as_text=True)
+    assert f'<a href="/admin/import/{job.id}">small.xml</a> — done' in listing
+
+
+def test_uploading_the_same_file_again_imports_nothing_new(admin_forms, db):
+    upload(admin_forms, SMALL)
+    counts = row_counts()
+    second = upload(admin_forms, SMALL, "small-again.xml")
+    db.session.commit()
+    job = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc())).first()
+    assert job.state == "done"
+    assert row_counts() == {**counts, "import_jobs": counts["import_jobs"] + 1}
+    text = admin_forms.client.get(second.location).get_data(as_text=True)
+    assert "Done: 0 articles and 0 responses imported." in text
+    assert "already imported" in text
+
+
+def test_a_malformed_upload_fails_with_line_and_column_and_keeps_nothing(admin_forms, db):
+    before = database_snapshot()
+    answer = upload(admin_forms, FIXTURES / "truncated.xml")
+    job = the_job(db)
+    assert job.state == "failed"
+    assert job.error == ("The file is not well-formed XML at line 44, column 16: no element "
+                         "found. Nothing was imported.")
+    assert not Path(job.stored_path).exists()
+    after = database_snapshot()
+    # Only the job's own row is new.
+    assert {k: v for k, v in after.items() if k != "import_jobs"} == \
+        {k: v for k, v in before.items() if k != "import_jobs"}
+
+    text = admin_forms.client.get(answer.location).get_data(as_text=True)
+    assert ('<p class="error form-error" role="alert">The file is not well-formed XML at line '
+            "44, column 16: no element found. Nothing was imported.</p>") in text
+    assert "Done:" not in text
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("not-xml.txt", "not well-formed XML at line 1, column 0"),
+    ("not-wxr.xml", "This is XML, but not a WordPress export (WXR): its root element is "
+                    "&lt;html&gt;"),
+    ("bomb.xml", "Parley refuses for safety"),
+    ("xxe.xml", "Parley refuses for safety"),
+])
+def test_files_that_are_not_exports_fail_with_a_clear_message(admin_forms, db, name, message):
+    answer = upload(admin_forms, FIXTURES / name)
+    assert the_job(db).state == "failed"
+    assert message in admin_forms.client.get(answer.location).get_data(as_text=True)
+    assert row_counts()["articles"] == 0 and row_counts()["users"] == 1  # the admin
+
+
+def test_submitting_without_a_file_shows_the_error(admin_forms, db):
+    answer = admin_forms.post("/admin/import/", {}, content_type="multipart/form-data")
+    assert answer.status_code == 422
+    assert "Choose the .xml file WordPress exported." in answer.get_data(as_text=True)
+    assert row_counts()["import_jobs"] == 0
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.AUTHOR, Role.MODERATOR])
+def test_only_admins_may_import(forms, db, role):
+    user = make_user(role)
+    forms.login(user.email, PASSWORD)
+    assert forms.client.get("/admin/import/").status_code == 403
+    posted = forms.client.post("/admin/import/", data={
+        "file": (io.BytesIO(SMALL.read_bytes()), "small.xml")},
+        content_type="multipart/form-data")
+    assert posted.status_code in (400, 403)  # no CSRF token to take from a 403 page
+    assert forms.client.get("/admin/import/1").status_code == 403
+    assert row_counts()["import_jobs"] == 0 and row_counts()["articles"] == 0
+
+
+def test_guests_are_sent_to_log_in(client, db):
+    answer = client.get("/admin/import/")
+    assert answer.status_code == 302 and answer.location.startswith("/login")
+
+
+def test_an_unknown_job_is_not_found(admin_forms):
+    assert admin_forms.client.get("/admin/import/999").status_code == 404
