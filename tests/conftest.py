@@ -6,15 +6,20 @@ without it each run uses a fresh SQLite file. In CI an unreachable PostgreSQL fa
 
 from __future__ import annotations
 
+import email
 import os
 import re
+import socket
 import tempfile
 import threading
+from email import policy
+from email.message import EmailMessage
 
 os.environ.setdefault("PARLEY_INSTANCE", tempfile.mkdtemp(prefix="parley-test-instance-"))
 os.environ.pop("REDIS_URL", None)
 
 import pytest  # noqa: E402
+from aiosmtpd.controller import Controller  # noqa: E402
 from flask.globals import _cv_app  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402
@@ -201,6 +206,38 @@ def count_queries(app):
             event.remove(self.engine, "before_cursor_execute", self)
 
     return Counter
+
+
+# --- a real SMTP server for mail tests ------------------------------------------------------
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that the app sends to; yields its inbox."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield inbox
+    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    controller.stop()
 
 
 # --- a live server and Chromium for browser tests -------------------------------------------

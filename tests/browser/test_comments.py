@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 
 from app.models import Response, ResponseStatus, Role
@@ -21,21 +21,6 @@ GUEST = {"name": "Ada Guest", "email": "ada@example.org", "website": "ada.exampl
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def open_page(browser: Browser):
-    """Open a page in a new, separate browser context (its own cookies); close them all after."""
-    contexts = []
-
-    def open_(**options) -> Page:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
-
 
 @pytest.fixture
 def article(db):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from app.models import Article, Response, ResponseStatus, Role
@@ -19,21 +19,6 @@ NOTHING_SELECTED = "Select at least one response, then choose an action."
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def open_page(browser: Browser):
-    """Open a page in a new, separate browser context (its own cookies); close them all after."""
-    contexts = []
-
-    def open_(**options) -> Page:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
-
 
 @pytest.fixture
 def article(db) -> Article:

@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
-import email
 import re
-import socket
-from email import policy
 from email.message import EmailMessage as Message
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from app.extensions import db as _db
 from app.models import OutboxMessage, Role, Subscription
 from tests.conftest import FormClient, csrf_token_from
 from tests.factories import PASSWORD, change_settings, make_article, make_user
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
-    controller.stop()
 
 
 def link_in(message: Message, kind: str) -> str:

@@ -4,16 +4,12 @@ author."""
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 import time
 from datetime import timedelta
-from email import policy
 from email.message import EmailMessage as Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -25,35 +21,6 @@ from tests.factories import PASSWORD, change_settings, make_article, make_respon
 
 S = ResponseStatus
 DAY = 24 * 3600
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
-    controller.stop()
 
 
 # --- helpers ----------------------------------------------------------------------------------
