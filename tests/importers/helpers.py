@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,9 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "wxr
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 WP = "{http://wordpress.org/export/1.2/}"
 
-needs_corpus = pytest.mark.skipif(not (CORPUS / "counts.json").is_file(),
+# Outside CI a checkout without ../shared skips these; in CI the corpus must be there.
+_CORPUS_MISSING = not (CORPUS / "counts.json").is_file()
+needs_corpus = pytest.mark.skipif(_CORPUS_MISSING and not os.environ.get("CI"),
                                   reason=f"the WXR corpus is not at {CORPUS}")
 
 

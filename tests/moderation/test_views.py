@@ -70,8 +70,8 @@ def row(page: str, response_id: int) -> str:
 
 
 def tab_counts(page: str) -> dict[str, int]:
-    return {tab: int(n) for tab, n in
-            re.findall(r'>(All|Pending|Approved|Spam|Trash) <span class="count">\((\d+)\)', page)}
+    tabs = r'>(All|Pending|Approved|Spam|Trash) <span class="count"[^>]*>\((\d+)\)'
+    return {tab: int(n) for tab, n in re.findall(tabs, page)}
 
 
 def badge(page: str) -> int | None:
