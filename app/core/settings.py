@@ -40,16 +40,11 @@ class DiscussionSettings:
     purge_after_days: int = 30
 
     def rules(self):
-        """The part of the settings the moderation policy reads."""
+        """The part of the settings the moderation policy reads (its fields, by name)."""
         # Imported here: the moderation package imports this module through its views.
         from app.moderation.policy import Rules
 
-        return Rules(
-            manual_approval=self.manual_approval, max_links=self.max_links,
-            moderation_words=self.moderation_words, disallowed_words=self.disallowed_words,
-            block_list=self.block_list, previously_approved=self.previously_approved,
-            member_trust_after=self.member_trust_after, min_fill_seconds=self.min_fill_seconds,
-        )
+        return Rules(**{f.name: getattr(self, f.name) for f in fields(Rules)})
 
 
 def init_app(app) -> None:

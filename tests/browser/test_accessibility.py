@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from app.models import Role
-from tests.factories import PASSWORD, make_article, make_user
+from tests.browser.helpers import log_in
+from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -54,14 +53,6 @@ def assert_accessible(page: Page) -> None:
     if blocking:
         pytest.fail(f"axe found serious or critical violations on {page.url}:\n"
                     + describe(blocking))
-
-
-def log_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from app.models import Response, ResponseStatus, Role
 from app.models.types import utcnow
-from tests.factories import PASSWORD, change_settings, make_article, make_response, make_user
+from tests.browser.helpers import log_in
+from tests.factories import change_settings, make_article, make_response, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -36,14 +37,6 @@ def article_url(live_server, article):
 def quick_posting(db):
     """Every browser posts from 127.0.0.1: let one test post more than once in 15 seconds."""
     change_settings(flood_seconds=0)
-
-
-def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def fill_guest_form(page: Page, body: str, *, name: str = GUEST["name"],

@@ -11,20 +11,13 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from app.models import Article, ImportJob, Response, Role
-from tests.factories import PASSWORD, make_user
+from tests.browser.helpers import log_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 
 SMALL = Path(__file__).resolve().parents[1] / "importers" / "fixtures" / "small.xml"
 ARRIVAL = "/2009/06/01/chegada-aos-acores/"
-
-
-def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def site_nav(page: Page):

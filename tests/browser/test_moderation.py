@@ -10,8 +10,9 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from app.models import Article, Response, ResponseStatus, Role
+from tests.browser.helpers import log_in
 from tests.browser.test_accessibility import assert_accessible
-from tests.factories import PASSWORD, make_article, make_response, make_user
+from tests.factories import make_article, make_response, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +46,6 @@ def pending_responses(article: Article, *bodies: str) -> list[Response]:
     return [make_response(article, status=ResponseStatus.PENDING, body=body,
                           author_name=f"Guest {n}", author_email=f"guest{n}@example.org")
             for n, body in enumerate(bodies, start=1)]
-
-
-def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def moderator_page(open_page, base_url: str, email: str, *, javascript: bool = True) -> Page:

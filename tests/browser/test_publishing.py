@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from app.models import Article, Role
+from tests.browser.helpers import log_in
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -27,14 +28,6 @@ Plans meet **reality** every week.
 
 Read [the handbook](https://example.org/handbook) for more.
 """
-
-
-def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def site_nav(page: Page):
