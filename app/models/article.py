@@ -33,6 +33,8 @@ class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    import_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
 
 
 class Article(db.Model):
@@ -67,6 +69,9 @@ class Article(db.Model):
     # Where an imported post came from: WordPress's post id and GUID (imports match on them).
     wp_post_id: Mapped[int | None] = mapped_column(index=True)
     wp_guid: Mapped[str | None] = mapped_column(String(500), index=True)
+    # The import that created this article (a failed import removes what it created).
+    import_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
 
     author: Mapped[User] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by=Tag.name)
@@ -98,6 +103,8 @@ class Translation(db.Model):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     language: Mapped[str] = mapped_column(String(40))
+    # The BCP 47 language tag (hreflang), for example "pt-BR"; `language` is its shown name.
+    code: Mapped[str] = mapped_column(String(35), default="", server_default="")
     url: Mapped[str] = mapped_column(String(500))
 
     article: Mapped[Article] = relationship(back_populates="translations")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models.article import Article
@@ -75,6 +76,9 @@ class Response(db.Model):
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # WordPress's comment id, for imports (unique within an article).
     wp_comment_id: Mapped[int | None] = mapped_column()
+    # The import that created this response (a failed import removes what it created).
+    import_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
     # Linkbacks: the linking page's title and site name, shown as the author.
     source_url: Mapped[str] = mapped_column(String(500), default="")
     source_title: Mapped[str] = mapped_column(String(300), default="")
@@ -87,15 +91,46 @@ class Response(db.Model):
     parent: Mapped[Response | None] = relationship(remote_side=[id])
 
     PATH_WIDTH = 10
+    # The most levels a path can hold: 10 digits and a dot a level, in String(1000).
+    PATH_LEVELS = (1000 + 1) // (PATH_WIDTH + 1)
 
-    def place_under(self, parent: Response | None) -> None:
-        """Set path, depth and thread from the parent; the response must have an id already."""
+    def place_under(self, parent: Response | None, max_depth: int | None = None) -> None:
+        """Set path, depth and thread from the parent; the response must have an id already.
+
+        `max_depth` is the number of levels a thread shows (the thread-depth setting). A reply
+        to a response on the last level is stored under that response's ancestor one level
+        up, the deepest one allowed to have replies, so that it shows on the last level and
+        paths stay bounded. The ancestor is read from the parent's path: no query. A reply is
+        never made top-level: with a depth of 1 (a flat list) it still joins its thread. Without
+        `max_depth`, only what the path column can hold bounds the depth.
+        """
         segment = f"{self.id:0{self.PATH_WIDTH}d}"
-        self.parent = parent
-        self.parent_id = parent.id if parent else None
-        self.path = f"{parent.path}.{segment}" if parent else segment
-        self.depth = parent.depth + 1 if parent else 0
-        self.thread_id = parent.thread_id if parent else self.id
+        if parent is None:
+            self.parent = None
+            self.parent_id, self.path, self.depth, self.thread_id = None, segment, 0, self.id
+            return
+        levels = min(max(max_depth or self.PATH_LEVELS, 2), self.PATH_LEVELS)
+        above = parent.path.split(".")
+        self.thread_id = parent.thread_id
+        if len(above) < levels:
+            self.parent = parent
+            self.parent_id = parent.id
+        else:
+            above = above[:levels - 1]
+            self._forget_parent()
+            self.parent_id = int(above[-1])
+        self.path = ".".join([*above, segment])
+        self.depth = len(above)
+
+    def _forget_parent(self) -> None:
+        """Drop the loaded `parent` object, so that `parent_id` alone says who the parent is."""
+        state = inspect(self)
+        if "parent" not in state.dict:
+            return
+        if state.persistent:
+            state.session.expire(self, ["parent"])
+        else:
+            set_committed_value(self, "parent", None)
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -73,3 +73,5 @@ class ImportJob(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the running import last committed a batch: a job silent for long has lost its worker.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

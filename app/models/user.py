@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String, Text
+from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,6 +42,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The WordPress login of an imported author (imports match on it).
     wp_login: Mapped[str | None] = mapped_column(String(60), unique=True)
+    # Part of every session and remember-me cookie: bumping it (log out, new password) ends
+    # them all, wherever they were copied to.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The import that created this account (a failed import removes what it created).
+    import_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password."""
@@ -50,6 +56,10 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Tell whether the password matches; accounts without one never match."""
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's id for sessions and remember cookies: "<id>:<session_version>"."""
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def can_write(self) -> bool:
