@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres lint bench install install-test chromium wrk clean
+.PHONY: run test test-sqlite test-postgres test-redis lint bench install install-test chromium wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,7 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
@@ -57,11 +59,16 @@ test: install-test chromium
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	$(BIN)/pytest -p no:cacheprovider
+	env -u REDIS_URL $(BIN)/pytest -p no:cacheprovider
 
 test-postgres:
 	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider
+	env -u REDIS_URL TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider
+
+# The rate-limit and task-queue tests once more, with Redis as their storage and broker.
+test-redis: install-test
+	@echo "== rate-limit and queue tests on Redis ($(REDIS_TEST_URL)) =="
+	REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -p no:cacheprovider -m redis
 
 wrk:
 	@if ! command -v wrk >/dev/null 2>&1; then \

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -21,19 +20,25 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.from_environment())
     if config:
         app.config.update(config)
+        if "SITE_URL" in config and "TRUSTED_HOSTS" not in config:
+            from app.core.security import trusted_hosts
 
-    if app.config.get("PROXY_COUNT"):
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+            app.config["TRUSTED_HOSTS"] = trusted_hosts(config["SITE_URL"])
+
     _init_extensions(app)
+    from app.core.converters import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     _register_blueprints(app)
 
     from app import templating
     from app.cli import register_cli
+    from app.core import security
     from app.core import settings as site_settings
     from app.errors import register_error_handlers
     from app.tasks import bind_app
 
+    security.init_app(app)
     templating.init_app(app)
     site_settings.init_app(app)
     register_error_handlers(app)
@@ -58,11 +63,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in to open that page."
     login_manager.login_message_category = "info"
 
-    from app.models import User
+    # The remember-me cookie is as secure as the session cookie, unless set on its own.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE"))
+
+    from app.auth.services import user_for_session
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str):
+        """The user of a session or remember cookie, while its session version holds."""
+        return user_for_session(session_id)
 
 
 def _register_blueprints(app: Flask) -> None:

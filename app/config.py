@@ -39,9 +39,12 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 def from_environment() -> dict:
     """Build the configuration mapping from defaults and the environment."""
+    from app.core.security import trusted_hosts
+
     instance_dir = INSTANCE_DIR
     instance_dir.mkdir(parents=True, exist_ok=True)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'parley.db'}"
+    site_url = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
     return {
         "INSTANCE_DIR": str(instance_dir),
         "SECRET_KEY": load_secret_key(instance_dir),
@@ -51,12 +54,25 @@ def from_environment() -> dict:
         "SITE_TAGLINE": os.environ.get(
             "SITE_TAGLINE", "Working notes on product management, for people who ship"
         ),
-        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_URL": site_url,
+        # Host headers other than SITE_URL's that this site answers to (comma-separated).
+        "TRUSTED_HOSTS": trusted_hosts(site_url, os.environ.get("TRUSTED_HOSTS", "")),
+        # Request bodies are capped; the WordPress import page has its own, larger cap.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "MAX_FORM_PARTS": 200,
+        # The WordPress import (app/importers): the upload's cap, and any one text in the file.
+        "IMPORT_MAX_BYTES": int(os.environ.get("PARLEY_IMPORT_MAX_MB", "256")) * 1024 * 1024,
+        "WXR_MAX_TEXT_BYTES": int(os.environ.get("PARLEY_WXR_MAX_TEXT_MB", "10")) * 1024 * 1024,
         "SITE_TIMEZONE": os.environ.get("SITE_TIMEZONE", "UTC"),
         "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE"),
+        # "Keep me logged in" lasts this many days from the log-in (not renewed by visits);
+        # log out or a new password ends it sooner. REMEMBER_COOKIE_SECURE follows
+        # SESSION_COOKIE_SECURE (set in app/__init__.py, so an explicit config follows too).
+        "REMEMBER_COOKIE_DURATION": int(os.environ.get("REMEMBER_COOKIE_DAYS", "30")) * 86400,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
@@ -70,7 +86,19 @@ def from_environment() -> dict:
         "HUEY_IMMEDIATE": env_flag("HUEY_IMMEDIATE"),
         # How many reverse proxies stand in front (their X-Forwarded-For is trusted).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
-        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Counters every worker shares (app/core/ratelimit.py): Redis with REDIS_URL, else a
+        # SQLite file under the instance folder.
+        "RATELIMIT_STORAGE_URI": (os.environ.get("RATELIMIT_STORAGE_URI")
+                                  or os.environ.get("REDIS_URL")
+                                  or f"parley-sqlite://{instance_dir.resolve() / 'ratelimits.db'}"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "COMMENT_RATE_LIMIT": os.environ.get("COMMENT_RATE_LIMIT", "6 per minute; 60 per hour"),
+        # Failed log-ins (app/auth/throttle.py): one account from one address or browser; one
+        # account from everywhere; one address whatever the account. New accounts per address.
+        "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
+        "LOGIN_ACCOUNT_FAILURE_LIMIT": os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT",
+                                                      "20 per 15 minutes"),
+        "LOGIN_ADDRESS_FAILURE_LIMIT": os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT",
+                                                      "30 per hour"),
+        "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "5 per hour"),
     }

@@ -8,13 +8,26 @@ from sqlalchemy.engine import Engine
 
 from app.extensions import db
 
+# How long a write waits for SQLite's lock before it is refused ("busy, try again"): long
+# enough for an import's batch or a burst of comments, short of gunicorn's 30 s timeout.
+BUSY_TIMEOUT_MS = 20_000
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+
+def _sqlite_pragmas(busy_timeout_ms: int):
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    return on_connect
+
+
+def is_busy_error(error: BaseException) -> bool:
+    """Tell whether a database error means "locked by another writer, try again"."""
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _sqlite_take_over_transactions(dbapi_connection, _record) -> None:
@@ -38,7 +51,8 @@ def configure_engine_events(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+            timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS)
+            event.listen(engine, "connect", _sqlite_pragmas(timeout))
             event.listen(engine, "connect", _sqlite_take_over_transactions)
             event.listen(engine, "begin", _sqlite_begin)
 

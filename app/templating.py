@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, url_for
 
 from app.core import timefmt
+from app.core.urls import safe_href
 from app.models import Article
+
+
+def absolute(path: str) -> str:
+    """Return the full URL of a path on this site, from SITE_URL (never the request's Host)."""
+    return current_app.config["SITE_URL"] + path
+
+
+def site_url_for(endpoint: str, **values) -> str:
+    """url_for(..., _external=True), but built on SITE_URL."""
+    return absolute(url_for(endpoint, **values))
 
 
 def permalink(article: Article, external: bool = False) -> str:
     """Return the article's permalink path (or full URL)."""
     path = article.path or "/"
-    return request.host_url.rstrip("/") + path if external else path
+    return absolute(path) if external else path
 
 
 def share_links(article: Article) -> list[tuple[str, str]]:
@@ -34,7 +45,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = timefmt.format_date
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
     app.jinja_env.filters["iso"] = timefmt.isoformat
-    app.jinja_env.globals.update(permalink=permalink, share_links=share_links)
+    app.jinja_env.filters["safe_href"] = safe_href
+    app.jinja_env.globals.update(permalink=permalink, share_links=share_links,
+                                 site_url_for=site_url_for)
 
     @app.context_processor
     def site():

@@ -12,11 +12,14 @@ import re
 import socket
 import tempfile
 import threading
+import time
 from email import policy
 from email.message import EmailMessage
 
 os.environ.setdefault("PARLEY_INSTANCE", tempfile.mkdtemp(prefix="parley-test-instance-"))
-os.environ.pop("REDIS_URL", None)
+# With REDIS_URL set (`make test-redis`), the app's queue and rate limits use that Redis; the
+# tests marked `redis` are the ones run that way. Without it, the embedded defaults.
+REDIS_URL = os.environ.get("REDIS_URL") or None
 
 import pytest  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
@@ -27,7 +30,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
-from app.core import pagecache  # noqa: E402
+from app.core import pagecache, ratelimit  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,6 +41,18 @@ def _database_url() -> str:
     if url:
         return normalise_database_url(url)
     return "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="parley-test-db-"), "test.db")
+
+
+def _check_redis() -> None:
+    if not REDIS_URL:
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        message = f"Redis at {REDIS_URL} is unreachable: {error}"
+        pytest.exit(message, returncode=3 if os.environ.get("CI") else 0)
 
 
 def _check_reachable(url: str) -> None:
@@ -101,6 +116,7 @@ TEST_CONFIG = {
 def database_url() -> str:
     url = _database_url()
     _check_reachable(url)
+    _check_redis()
     return url
 
 
@@ -121,13 +137,42 @@ def _clean_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    # A test that built an app of its own bound the task queue to it: bind the suite's again.
+    from app.tasks import bind_app
+
+    bind_app(app)
     # Emptying site_state resets the content version, so cached pages must go too.
     pagecache.pages.clear()
+    # Rate-limit counts live outside the database (app/core/ratelimit.py): forget them too.
+    ratelimit.reset(app)
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())
+
+
+class Clock:
+    """The rate-limit storage's clock, frozen where a test puts it."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Freeze the clock that rate limits and throttles count with; `clock.advance(s)`."""
+    from app.core import ratelimit
+
+    frozen = Clock()
+    monkeypatch.setattr(ratelimit, "clock", frozen)
+    return frozen
 
 
 @pytest.fixture

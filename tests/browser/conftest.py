@@ -19,3 +19,16 @@ def open_page(browser: Browser):
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _site_url_is_the_live_server(request):
+    """Absolute links come from SITE_URL: in browser tests, the address Chromium is using."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    app, server = request.getfixturevalue("app"), request.getfixturevalue("live_server")
+    before = app.config["SITE_URL"]
+    app.config["SITE_URL"] = server.url
+    yield
+    app.config["SITE_URL"] = before
