@@ -12,6 +12,9 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+# Registers the parley-sqlite:// storage with `limits` before Flask-Limiter reads its URI.
+from app.core import ratelimit as _ratelimit  # noqa: F401
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -29,6 +32,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Counts in RATELIMIT_STORAGE_URI: Redis with REDIS_URL, else the SQLite file every worker on
+# the machine shares (never memory://, which counts per process).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

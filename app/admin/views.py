@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_remembered, login_user
 
 from app.admin import services
 from app.admin.forms import UserForm
 from app.auth import services as accounts
 from app.auth.services import EmailTaken
+from app.core.converters import int_arg
 from app.core.permissions import admins_only
 from app.extensions import db
 from app.models import Role, User
@@ -36,8 +38,11 @@ def edit_user(user_id: int):
         except services.LastAdmin:
             form.role.errors.append("The site needs at least one admin; make another first.")
         else:
-            accounts.update_profile(user, **form.profile_values())
+            values = form.profile_values()
+            accounts.update_profile(user, **values)  # a new password ends the user's sessions
             db.session.commit()
+            if values["new_password"] and user.id == current_user.id:
+                login_user(user, remember=login_remembered())  # but not this admin's own
             flash(f"Saved {user.name}.", "success")
             return redirect(url_for("admin.users"))
         db.session.rollback()
@@ -48,6 +53,6 @@ def edit_user(user_id: int):
 @bp.get("/outbox/")
 @admins_only
 def outbox():
-    page = db.paginate(services.outbox_query(), page=request.args.get("page", 1, type=int),
+    page = db.paginate(services.outbox_query(), page=int_arg(request.args, "page", 1),
                        per_page=50, error_out=False)
     return render_template("admin/outbox.html", page=page)

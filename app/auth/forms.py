@@ -15,6 +15,8 @@ from wtforms.validators import (
 )
 
 from app.auth.services import password_problem
+from app.core.text import VisibleName, clean_name
+from app.core.urls import WebAddress
 
 
 class StrongPassword:
@@ -28,7 +30,9 @@ class StrongPassword:
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    name = StringField("Name", filters=[clean_name],
+                       validators=[DataRequired("Enter your name."), VisibleName(),
+                                   Length(max=120)])
     email = EmailField(
         "Email",
         validators=[DataRequired("Enter your email address."),
@@ -50,12 +54,14 @@ class LoginForm(FlaskForm):
 
 
 class ProfileFields(FlaskForm):
-    name = StringField("Name", validators=[InputRequired("Enter a name."), Length(max=120)])
+    name = StringField("Name", filters=[clean_name],
+                       validators=[InputRequired("Enter a name."), VisibleName(),
+                                   Length(max=120)])
     job_title = StringField("Role or job title", validators=[Optional(), Length(max=120)])
     bio = TextAreaField("Bio", validators=[Optional(), Length(max=2000)])
     social_handle = StringField("Social handle", validators=[Optional(), Length(max=120)],
                                 description="For example @ada@example.social")
-    website = StringField("Website", validators=[Optional(), Length(max=255)])
+    website = StringField("Website", validators=[Optional(), WebAddress(max_length=255)])
     new_password = PasswordField("New password", validators=[Optional()],
                                  description="Leave empty to keep the current password.")
 
@@ -70,12 +76,24 @@ class ProfileFields(FlaskForm):
             "new_password": self.new_password.data or None,
         }
 
-    def validate_website(self, field):
-        if field.data and not field.data.startswith(("http://", "https://")):
-            raise ValidationError("Enter a full web address, starting with http:// or https://.")
-
     def validate_new_password(self, field):
         problem = field.data and password_problem(field.data, getattr(self, "email", None)
                                                   and self.email.data)
         if problem:
             raise ValidationError(problem)
+
+
+class AccountForm(ProfileFields):
+    """A person's own profile: a new password needs the current one."""
+
+    current_password = PasswordField("Current password",
+                                     description="Needed only to change your password.")
+
+    def profile_values(self) -> dict:
+        """What the form says, for services.update_own_profile."""
+        return {**super().profile_values(),
+                "current_password": self.current_password.data or None}
+
+    def validate_current_password(self, field):
+        if self.new_password.data and not field.data:
+            raise ValidationError("Enter your current password to change it.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from app.core.text import slugify
+from app.core.text import clean_line, slugify
+from app.core.urls import clean_url
 from app.extensions import db
 from app.models import Role, User
 
@@ -18,6 +19,10 @@ COMMON_PASSWORDS = frozenset({
 
 class EmailTaken(Exception):
     """An account with this email address exists already."""
+
+
+class WrongPassword(Exception):
+    """The current password given to confirm a change is not the account's password."""
 
 
 def normalise_email(email: str) -> str:
@@ -57,7 +62,7 @@ def create_user(email: str, name: str, password: str | None, role: Role = Role.M
     exists = db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
     if exists:
         raise EmailTaken(email)
-    user = User(email=email, name=name.strip(), slug=unique_user_slug(name), role=role)
+    user = User(email=email, name=clean_line(name), slug=unique_user_slug(name), role=role)
     if password is not None:
         user.set_password(password)
     db.session.add(user)
@@ -79,13 +84,45 @@ def _burn_hash(password: str) -> None:
     generate_password_hash(password)
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The user a session or remember cookie names ("<id>:<session version>"), or None when
+    the account is gone or its sessions were ended since (log out, new password)."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of the user, wherever they were copied to.
+    The caller commits (and logs the person in again if they should stay logged in)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def update_profile(user: User, *, name: str, job_title: str, bio: str, social_handle: str,
-                   website: str, new_password: str | None) -> None:
-    """Change what a user shows about themselves; the caller commits."""
-    user.name = name.strip()
+                   website: str, new_password: str | None) -> bool:
+    """Change what a user shows about themselves and, given one, the password (as an admin
+    may, without the current one). A new password ends every session of the user. Return
+    whether the password changed. The caller commits."""
+    user.name = clean_line(name)
     user.job_title = job_title.strip()
     user.bio = bio.strip()
     user.social_handle = social_handle.strip()
-    user.website = website.strip()
-    if new_password:
-        user.set_password(new_password)
+    user.website = clean_url(website, max_length=255)  # the one URL rule; BadUrl if not
+    if not new_password:
+        return False
+    user.set_password(new_password)
+    end_sessions(user)
+    return True
+
+
+def update_own_profile(user: User, *, current_password: str | None, new_password: str | None,
+                       **profile: str) -> bool:
+    """A person changing their own profile: a new password needs the current one, else
+    WrongPassword is raised and nothing changes. Return whether the password changed."""
+    if new_password and not user.check_password(current_password or ""):
+        raise WrongPassword()
+    return update_profile(user, new_password=new_password, **profile)

@@ -50,3 +50,23 @@ def test_last_admin_cannot_be_demoted_and_email_must_stay_unique(forms, db):
     assert "Another account uses this email address." in clash.get_data(as_text=True)
     db.session.refresh(admin)
     assert admin.role is Role.ADMIN
+
+
+def test_a_password_an_admin_sets_ends_that_users_sessions_but_not_the_admins_own(app, forms,
+                                                                                  db):
+    admin = make_user(Role.ADMIN)
+    member = make_user(Role.MEMBER)
+    member_client = app.test_client()
+    from tests.conftest import FormClient
+
+    FormClient(member_client).login(member.email, PASSWORD)
+    assert member_client.get("/account").status_code == 200
+    forms.login(admin.email, PASSWORD)
+    reset = forms.post(f"/admin/users/{member.id}",
+                       user_form(member, new_password="a brand new passphrase"))
+    assert reset.status_code == 302
+    assert member_client.get("/account").status_code == 302  # sent to log in again
+    own = forms.post(f"/admin/users/{admin.id}",
+                     user_form(admin, new_password="another new passphrase"))
+    assert own.status_code == 302
+    assert forms.client.get("/admin/users/").status_code == 200  # still logged in

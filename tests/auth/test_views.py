@@ -98,17 +98,33 @@ def test_session_cookie_is_httponly_and_samesite(forms, db):
 def test_profile_update_and_validation(client, forms, db):
     user = make_user(Role.AUTHOR, name="Old Name")
     forms.login(user.email, PASSWORD)
-    bad = forms.post("/account", {"name": "New Name", "website": "example.org",
+    bad = forms.post("/account", {"name": "New Name", "website": "javascript:alert(1)",
                                   "bio": "Kept bio"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "starting with http" in html and "Kept bio" in html
-    good = forms.post("/account", {"name": "New Name", "website": "https://example.org",
+    good = forms.post("/account", {"name": "New Name", "website": "Example.org/me",
                                    "bio": "I write.", "job_title": "Editor"})
     assert good.status_code == 302
     db.session.refresh(user)
     assert (user.name, user.bio, user.job_title) == ("New Name", "I write.", "Editor")
+    assert user.website == "http://example.org/me"  # the one URL rule, normalised
 
 
 def test_account_page_needs_login(client, db):
     response = client.get("/account")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_member_names_lose_direction_overrides_and_must_show(client, forms, db):
+    """A member's name shows on every comment they write: the same rule as a guest's name."""
+    invisible = forms.post("/register", {"name": "\u3164\u200b\u3164", "email": "i@example.org",
+                                         "password": "a long passphrase 1",
+                                         "confirm": "a long passphrase 1"})
+    assert invisible.status_code == 422 and "invisible" in invisible.get_data(as_text=True)
+    made = forms.post("/register", {"name": "Bob \u202egnp.exe", "email": "b@example.org",
+                                    "password": "a long passphrase 1",
+                                    "confirm": "a long passphrase 1"})
+    assert made.status_code == 302
+    from app.models import User
+
+    assert db.session.query(User).filter_by(email="b@example.org").one().name == "Bob gnp.exe"

@@ -1,22 +1,43 @@
-"""The comment rate limit per IP address: over it, 429 with the form again and the text kept.
+"""The comment rate limit per IP address: over it, 429 with the form again and the text kept;
+and the limit holds across server processes, on the embedded storage and on Redis.
 
 The suite's app runs with rate limiting off, so this builds a second app on the same database
-with a limit of 2 comments a minute. Building an app rebinds the task queue and flips
-Flask-Limiter's one on/off switch (shared by every app in the process); the fixture puts both
-back for the tests that follow.
+with a limit of 2 comments a minute, counting in the storage the suite's configuration names
+(the SQLite file under the instance folder, or Redis with REDIS_URL). Building an app rebinds
+the task queue and flips Flask-Limiter's one on/off switch (shared by every app in the
+process); the fixture puts both back for the tests that follow.
+
+The cross-process tests start two gunicorn servers on 127.0.0.1, on the suite's database and
+one instance folder, and post to both in turn: the limit counts their posts together.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
 import pytest
+from limits.storage import storage_from_string
 from sqlalchemy import select
 
 from app import create_app, tasks
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.models import ModerationEvent, Response
-from tests.conftest import TEST_CONFIG, FormClient, IsolatedClient
-from tests.factories import change_settings, make_article
+from tests.conftest import REDIS_URL, TEST_CONFIG, FormClient, IsolatedClient
+from tests.factories import PASSWORD, change_settings, make_article, make_user
+
+pytestmark = pytest.mark.redis
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -24,8 +45,7 @@ def limited_app(app, database_url):
     """A second app, rate-limited, on the tables the session `app` created (and cleans)."""
     was_enabled = limiter.enabled
     limited = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                          "RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "2 per minute",
-                          "RATELIMIT_STORAGE_URI": "memory://"})
+                          "RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "2 per minute"})
     limited.test_client_class = IsolatedClient
     yield limited
     limiter.enabled = was_enabled
@@ -90,3 +110,101 @@ def test_the_suites_app_gets_its_task_queue_and_limiter_back(app):
     jobs would run in the other app (its config, its engine) and the limiter stay on."""
     assert tasks._app is app
     assert limiter.enabled is False
+
+
+# --- two server processes, one limit ----------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def two_servers(request, app, database_url, tmp_path):
+    """Two gunicorn servers (one worker each) on one database and one instance folder,
+    counting in the embedded SQLite file or, for the "redis" case, in REDIS_URL's Redis."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PARLEY_INSTANCE": str(tmp_path),
+           "SECRET_KEY": "rate-limit-test-secret", "HUEY_IMMEDIATE": "1",
+           "COMMENT_RATE_LIMIT": "3 per minute", "PYTHONPATH": str(ROOT)}
+    env.pop("RATELIMIT_STORAGE_URI", None)
+    if request.param == "redis":
+        if not REDIS_URL:
+            pytest.skip("REDIS_URL is not set")
+        env["REDIS_URL"] = REDIS_URL
+        storage_from_string(REDIS_URL).reset()
+    else:
+        env.pop("REDIS_URL", None)
+    ports = [_free_port(), _free_port()]
+    processes = [subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env) for port in ports]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(url + "/feed/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail(f"gunicorn at {url} did not start")
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+        if request.param == "redis":
+            storage_from_string(REDIS_URL).reset()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def send_form(base: str, page: str, action: str, fields: dict) -> tuple[int, str]:
+    """Load a page like a browser (its own cookies), post its form; return status and text."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()),
+                                         NoRedirect)
+    html = opener.open(base + page, timeout=30).read().decode()
+    hidden = dict(re.findall(r'name="(csrf_token|stamp)" type="hidden" value="([^"]*)"', html))
+    body = urllib.parse.urlencode({**hidden, **fields}).encode()
+    try:
+        answer = opener.open(base + action, data=body, timeout=30)
+        return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_the_comment_limit_holds_across_two_server_processes(two_servers, db):
+    change_settings(flood_seconds=0, min_fill_seconds=0)
+    article = make_article(title="Busy across workers")
+    path, action = article.path, f"/articles/{article.id}/comments"
+
+    statuses = []
+    for n in range(8):
+        status, text = send_form(two_servers[n % 2], path, action, {
+            "name": f"Reader {n}", "email": f"reader{n}@example.org",
+            "body": f"Comment number {n}, from one address.", "submit": "Post Comment"})
+        statuses.append(status)
+        if status == 429:
+            assert "Too many comments from your address (3 per 1 minute)" in text
+
+    assert statuses == [302, 302, 302, 429, 429, 429, 429, 429]
+    db.session.commit()
+    assert len(db.session.scalars(select(Response).where(
+        Response.article_id == article.id)).all()) == 3
+
+
+def test_the_login_throttle_holds_across_two_server_processes(two_servers, db):
+    user = make_user(email="owner@example.org")
+    statuses = [send_form(two_servers[n % 2], "/login", "/login", {
+        "email": user.email, "password": "not the password"})[0] for n in range(5)]
+    assert statuses == [422] * 5
+    status, text = send_form(two_servers[1], "/login", "/login",
+                             {"email": user.email, "password": PASSWORD})
+    assert status == 429
+    assert "Too many failed attempts. Try again in 15 minutes." in text
