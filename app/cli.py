@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from flask import Flask
 
 from app.auth import services as accounts
-from app.core.timefmt import site_zone
 from app.extensions import db
-from app.importers.wxr import CountingReader, WxrError, import_wxr
 from app.importers.wxr_export import export_wxr
 from app.models import Role
 from app.models.types import utcnow
@@ -80,24 +79,28 @@ def register_wxr_cli(app: Flask) -> None:
     @wxr.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_command(path: Path):
-        """Import a WordPress export: posts, comments, pingbacks, trackbacks, authors, tags."""
-        total = path.stat().st_size
-        with path.open("rb") as raw, click.progressbar(length=total, label="Importing",
-                                                        show_percent=True) as bar:
-            reader = CountingReader(raw)
+        """Import a WordPress export: posts, comments, pingbacks, trackbacks, authors, tags.
 
-            def progress():
-                bar.update(reader.done - bar.pos)
+        Runs as an import job (listed on the Import page): it commits in short batches, so
+        the site stays usable, and a file that fails part-way leaves nothing behind.
+        """
+        from app.importers import jobs, services
 
-            try:
-                summary = import_wxr(reader, zone=site_zone(), now=utcnow(), progress=progress)
-            except WxrError as error:
-                db.session.rollback()
-                raise click.ClickException(str(error)) from None
-            bar.update(total - bar.pos)
+        try:
+            job = services.new_job(path.name, path.resolve())
+        except services.ImportRefused as refused:
+            raise click.ClickException(str(refused)) from None
         db.session.commit()
+        with click.progressbar(length=job.bytes_total, label="Importing",
+                               show_percent=True) as bar:
+            ended = jobs.run_job(job.id, path=path,
+                                 progress=lambda done: bar.update(done - bar.pos))
+            if ended.state == "done":
+                bar.update(ended.bytes_total - bar.pos)
+        if ended.state != "done":
+            raise click.ClickException(ended.error)
         click.echo()
-        click.echo(summary.table())
+        click.echo(json.loads(ended.summary)["table"])
 
     @wxr.command("export")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))

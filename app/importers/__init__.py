@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("importers", __name__, url_prefix="/admin/import")
 
-from app.importers import views  # noqa: E402,F401
+from app.importers import jobs, views  # noqa: E402,F401

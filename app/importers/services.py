@@ -1,20 +1,30 @@
-"""Imports started from the browser: keep the upload, run it in the task queue, report."""
+"""Imports started from the browser or the command line: the job, its file, undoing it.
+
+Nothing here commits. The job runner (app/importers/jobs.py) commits the import's batches
+and the undo's chunks; the view commits the new job, which queues it.
+"""
 
 from __future__ import annotations
 
-import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import Column, Table, delete, exists, select, update
 from werkzeug.datastructures import FileStorage
 
-from app.core.timefmt import site_zone
 from app.extensions import db
-from app.importers.wxr import CountingReader, WxrError, import_wxr
-from app.models import ImportJob
+from app.models import Article, ImportJob, Response, SiteState, Tag, User
 from app.models.types import utcnow
-from app.tasks import after_commit, app_task, huey
+from app.tasks import after_commit, app_task
+
+UNDO_CHUNK = 2000
+ACTIVE = ("queued", "running")
+
+
+class ImportRefused(Exception):
+    """The import cannot start now; the message says why, beside the file field."""
 
 
 def upload_dir() -> Path:
@@ -23,58 +33,125 @@ def upload_dir() -> Path:
     return path
 
 
-def start_import(upload: FileStorage) -> ImportJob:
-    """Keep the uploaded file and queue its import once the job row is committed."""
-    stored = upload_dir() / f"{uuid.uuid4().hex}.xml"
-    upload.save(stored)
-    job = ImportJob(filename=(upload.filename or "export.xml")[:255], stored_path=str(stored),
-                    bytes_total=stored.stat().st_size, created_at=utcnow())
+def is_upload(path: Path) -> bool:
+    """Tell whether a job's file is a kept upload (ours to delete), not someone's own file."""
+    try:
+        return path.resolve().parent == upload_dir().resolve()
+    except OSError:
+        return False
+
+
+def remove_upload(path: Path | None) -> None:
+    """Delete a kept upload; leave alone any file that is not one (a CLI import's own file)."""
+    if path is not None and is_upload(path):
+        path.unlink(missing_ok=True)
+
+
+def max_upload_bytes() -> int:
+    return int(current_app.config["IMPORT_MAX_BYTES"])
+
+
+def _refuse_if_busy() -> None:
+    running = db.session.scalars(select(ImportJob).where(ImportJob.state.in_(ACTIVE))
+                                 .order_by(ImportJob.id)).first()
+    if running is not None:
+        raise ImportRefused(f"The import of {running.filename} has not finished yet; start "
+                            "this one when it has (two imports at once could both add the "
+                            "same posts).")
+
+
+def new_job(filename: str, stored_path: Path) -> ImportJob:
+    """Add a queued job for a file on disk; refuse while another import is under way."""
+    _refuse_if_busy()
+    job = ImportJob(filename=filename[:255], stored_path=str(stored_path)[:500],
+                    bytes_total=stored_path.stat().st_size, created_at=utcnow())
     db.session.add(job)
     db.session.flush()
+    return job
+
+
+def start_import(upload: FileStorage) -> ImportJob:
+    """Keep the uploaded file and queue its import once the job row is committed.
+
+    The upload is already on disk (werkzeug spools a large file part to a temporary file);
+    saving copies it in chunks into the instance's imports folder, never whole into memory.
+    """
+    _refuse_if_busy()
+    stored = upload_dir() / f"{uuid.uuid4().hex}.xml"
+    upload.save(stored)
+    try:
+        job = new_job(upload.filename or "export.xml", stored)
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
     after_commit(run_import_job, job.id)
     return job
 
 
-def progress_key(job_id: int) -> str:
-    return f"import-progress-{job_id}"
-
-
-def bytes_done(job: ImportJob) -> int:
-    """How far a running import has read; kept in the queue's store, not in the database,
-    because the import's own transaction holds the database until it commits."""
-    if job.state != "running":
-        return job.bytes_done
-    value = huey.get(progress_key(job.id), peek=True)
-    return int(value) if value is not None else 0
+def progress_percent(job: ImportJob) -> int:
+    """How far the import has read its file, from what its last batch committed."""
+    if job.state == "done" or not job.bytes_total:
+        return 100
+    return min(100, int(100 * job.bytes_done / job.bytes_total))
 
 
 @app_task()
 def run_import_job(job_id: int) -> None:
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.state != "queued":
-        return
-    job.state = "running"
-    db.session.commit()
-    path = Path(job.stored_path)
-    try:
-        with path.open("rb") as raw:
-            reader = CountingReader(raw)
-            summary = import_wxr(reader, zone=site_zone(), now=utcnow(),
-                                 progress=lambda: huey.put(progress_key(job_id), reader.done))
-    except WxrError as error:
-        db.session.rollback()
-        job = db.session.get(ImportJob, job_id)
-        job.state, job.error = "failed", str(error)
-    except Exception as error:  # noqa: BLE001 - the job must end, whatever happened
-        db.session.rollback()
-        job = db.session.get(ImportJob, job_id)
-        job.state, job.error = "failed", f"The import stopped: {error}. Nothing was kept."
-        current_app.logger.exception("WXR import %s failed", job_id)
-    else:
-        job = db.session.get(ImportJob, job_id)
-        job.state, job.summary = "done", json.dumps(summary.as_dict())
-        job.bytes_done = job.bytes_total
-    job.finished_at = utcnow()
-    db.session.commit()
-    huey.get(progress_key(job_id))  # drop the progress note
-    path.unlink(missing_ok=True)
+    """The queued task (declared here, so that its name in the queue stays what it was)."""
+    from app.importers.jobs import run_job
+
+    run_job(job_id)
+
+
+# --- undoing an import ---------------------------------------------------------------------
+
+def _referencing_columns(table: Table) -> list[Column]:
+    """Every column of another table that points at `table` (who may still use a row)."""
+    return [fk.parent for other in db.metadata.tables.values() if other is not table
+            for fk in other.foreign_keys if fk.column.table is table]
+
+
+def _unused(model) -> list:
+    table = model.__table__
+    return [~exists().where(column == table.c.id) for column in _referencing_columns(table)]
+
+
+def undo_import(job_id: int, *, between_chunks: Callable[[], None]) -> None:
+    """Delete everything import `job_id` created, leaving the site as it was before it.
+
+    Responses first, then articles (their translations, tags and any other responses go with
+    them), then the tags and accounts it created that nothing else uses; those still in use
+    (say, an author a later import matched) are kept and no longer count as the import's.
+    Deletes go in chunks of UNDO_CHUNK rows, and `between_chunks` is called after each (the
+    job runner commits there), so the database is never held for long. Running it again
+    finds nothing to do.
+    """
+    removed = 0
+    for model in (Response, Article):
+        while True:
+            chunk = select(model.id).where(model.import_job_id == job_id).limit(UNDO_CHUNK)
+            deleted = db.session.execute(
+                delete(model).where(model.id.in_(chunk)),
+                execution_options={"synchronize_session": False}).rowcount
+            removed += deleted
+            between_chunks()
+            if deleted < UNDO_CHUNK:
+                break
+    for model in (Tag, User):
+        removed += db.session.execute(
+            delete(model).where(model.import_job_id == job_id, *_unused(model)),
+            execution_options={"synchronize_session": False}).rowcount
+        db.session.execute(update(model).where(model.import_job_id == job_id)
+                           .values(import_job_id=None),
+                           execution_options={"synchronize_session": False})
+    if removed:
+        # Bulk deletes skip the flush hook that counts changes readers see: count this one.
+        db.session.execute(update(SiteState).where(SiteState.id == 1).values(
+            content_version=SiteState.content_version + 1))
+    between_chunks()
+
+
+def owns_rows(job_id: int) -> bool:
+    """Tell whether rows created by the import are still in the database."""
+    return any(db.session.scalar(select(exists().where(model.import_job_id == job_id)))
+               for model in (Response, Article, Tag, User))

@@ -1,31 +1,54 @@
-"""Read a WordPress eXtended RSS export (WXR 1.0, 1.1, 1.2) as a stream, in constant memory.
+"""Read a WordPress eXtended RSS export (WXR 1.0, 1.1, 1.2) as a stream, in bounded memory.
 
-The parse goes through defusedxml (no DTD entities, no external references). Items are
-handled one at a time and dropped; each item's comments are threaded once the whole item
-is read, so a reply that comes before its parent in the file still finds it. Nothing here
-commits: the caller commits once at the end, or rolls back, leaving the database as it was.
+The parse goes through defusedxml (no DTD entities, no external references) with a tree
+builder that counts every text as it is read and refuses the file as soon as one text is over
+WXR_MAX_TEXT_BYTES (10 MB by default), naming the item; so memory stays bounded whatever the
+file holds. Items are handled one at a time and dropped; each item's comments are threaded
+once the whole item is read, so a reply that comes before its parent in the file still finds
+it.
+
+Batches. Given a `checkpoint`, the importer calls it between two items every 50 items, 500
+responses or half a second of work (`Batching`), whichever comes first, and the caller
+commits there (app/importers/jobs.py): the SQLite write lock is free between batches,
+so a comment or a log-in waits for one short batch, never for the whole import. Every row
+the import creates (articles, responses, accounts, tags) carries the job's id, so a failed
+import is deleted completely (`services.undo_import`): the promise stays all or nothing.
+Without a checkpoint nothing here commits and the caller commits once, at the end.
+
+Hidden until done. An imported article is written as a draft; its real status (published,
+scheduled) is kept in memory and given back by `finish()` in the import's last transaction,
+together with the WordPress logins matched to accounts that were already here. So readers
+never see a half-imported post, and the visibility query needs no import check (the other
+way, joining the import's state in that query, would cost every page). What shows before
+the end: new responses to articles that were already
+on the site, and new tags and authors (with nothing visible under them yet); if the import
+fails they are deleted with the rest.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import urlsplit
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from zoneinfo import ZoneInfo
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
-from sqlalchemy import or_, select
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser, iterparse
+from flask import current_app, has_app_context
+from sqlalchemy import or_, select, update
 
 from app.auth.services import unique_user_slug
 from app.authoring.services import permalink_path
 from app.core.sanitize import clean_article_html, clean_comment_html, clean_excerpt, strip_tags
 from app.core.text import excerpt_from_html, slugify
+from app.core.urls import url_or_empty
 from app.extensions import db
 from app.importers.autop import autop
 from app.models import (
@@ -35,11 +58,13 @@ from app.models import (
     ResponseKind,
     ResponseStatus,
     Role,
+    SiteState,
     Tag,
     User,
 )
 
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+CONTENT = f"{{{CONTENT_NS}}}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 DEFAULT_WP = "http://wordpress.org/export/1.1/"
 KNOWN_VERSIONS = ("1.0", "1.1", "1.2")
@@ -51,10 +76,49 @@ COMMENT_STATUS = {"1": ResponseStatus.APPROVED, "0": ResponseStatus.PENDING,
 COMMENT_KIND = {"": ResponseKind.COMMENT, "comment": ResponseKind.COMMENT,
                 "pingback": ResponseKind.PINGBACK, "trackback": ResponseKind.TRACKBACK,
                 "webmention": ResponseKind.WEBMENTION, "parley_question": ResponseKind.QUESTION}
+DEFAULT_MAX_TEXT_BYTES = 10 * 1024 * 1024
+MAX_ID = 2**31 - 1  # WordPress ids beyond a database integer are not real ones
+BAD_COMMENTER_URL = "commenter websites were not web addresses and were left out"
+BAD_SOURCE_URL = "linkback sources were not web addresses and were left out"
+
+# Expat's reasons, with what they mean for someone holding the file.
+XML_PROBLEMS = {
+    "mismatched tag": "a closing tag does not match the element it closes",
+    "no element found": "the file ends before its elements are closed; it may have been cut "
+                        "short",
+    "not well-formed (invalid token)": "a character or piece of markup that XML does not allow",
+    "unbound prefix": "a tag uses a prefix (like wp:) that the file does not declare",
+    "syntax error": "this is not XML",
+    "junk after document element": "there is more after the end of the document",
+    "undefined entity": "an entity such as &nbsp; that XML does not define (only &amp; &lt; "
+                        "&gt; &quot; &apos; are)",
+    "unclosed token": "a tag or a CDATA section is not closed",
+    "unclosed CDATA section": "a CDATA section is not closed",
+    "duplicate attribute": "an element has the same attribute twice",
+    "reference to invalid character number": "a character reference (&#…;) names a character "
+                                             "XML does not allow",
+    "XML or text declaration not at start of entity": "the <?xml …?> line is not at the very "
+                                                      "start of the file",
+    "unknown encoding": "the file declares a character encoding Parley cannot read",
+    "encoding specified in XML declaration is incorrect": "the file's characters are not in "
+                                                          "the encoding it declares",
+}
 
 
 class WxrError(Exception):
     """The file cannot be imported; nothing was kept."""
+
+
+class TextTooLarge(WxrError):
+    """One text in the file is over the configured size; the import stops while reading it."""
+
+
+@dataclass(frozen=True)
+class Batching:
+    """When the importer asks its caller to commit: whichever limit is reached first."""
+    items: int = 50
+    responses: int = 500
+    seconds: float = 0.5
 
 
 @dataclass
@@ -115,6 +179,93 @@ class CountingReader:
         return chunk
 
 
+def size_text(n: int) -> str:
+    """A byte count as people read it: "10 MB", "1,000 bytes"."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def plain(text: str) -> str:
+    """Plain text from one of WordPress's HTML strings (titles, names, excerpts).
+
+    WordPress keeps these as HTML ("Tom &amp; Jerry"); Parley keeps plain text, escaped once
+    when a page shows it. Markup goes, entities become characters, runs of spaces one space.
+    """
+    if "<" in text:
+        text = strip_tags(text)
+    return " ".join((html.unescape(text) if "&" in text else text).split())
+
+
+def _describe(tag: str) -> str:
+    """What a text in this element is, for a person reading an error."""
+    local = tag.rsplit("}", 1)[-1]
+    if tag == CONTENT:
+        return "its content"
+    if local == "encoded":
+        return "its excerpt"
+    if tag == "title":
+        return "its title"
+    if local == "comment_content":
+        return "the text of one of its comments"
+    if local == "meta_value":
+        return "one of its custom fields"
+    return f"the text of its <{local}>"
+
+
+class BoundedTreeBuilder(TreeBuilder):
+    """The standard tree builder, refusing any one text over `limit` bytes as it is read.
+
+    Expat hands text over in small pieces; they are counted before they are kept, so a
+    60 MB text costs `limit` bytes of memory at most before the import stops.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self.size = 0
+        self.open_tags: list[str] = []
+        self.item_line: int | None = None
+        self.item_title = ""
+        self.line: Callable[[], int] = lambda: 0
+
+    def start(self, tag, attrs):
+        self.size = 0
+        self.open_tags.append(tag)
+        if tag == "item":
+            self.item_line, self.item_title = self.line(), ""
+        return super().start(tag, attrs)
+
+    def end(self, tag):
+        self.size = 0
+        element = super().end(tag)
+        self.open_tags.pop()
+        if tag == "title" and self.open_tags[-1:] == ["item"]:
+            self.item_title = element.text or ""
+        elif tag == "item":
+            self.item_line = None
+        return element
+
+    def data(self, text):
+        self.size += len(text) if text.isascii() else len(text.encode("utf-8"))
+        if self.size > self.limit:
+            raise TextTooLarge(self._too_large())
+        super().data(text)
+
+    def _too_large(self) -> str:
+        where = self.open_tags[-1] if self.open_tags else ""
+        over = f"is over {size_text(self.limit)}; nothing was imported."
+        if self.item_line is None:
+            what = _describe(where).replace("its ", "the ", 1)
+            return f"Line {self.line()}: {what} {over}"
+        title = plain(self.item_title)[:80]
+        item = (f"Item “{title}” (line {self.item_line})" if title
+                else f"The item at line {self.item_line}")
+        return f"{item}: {_describe(where)} {over}"
+
+
 def _text(element: Element | None, tag: str) -> str:
     if element is None:
         return ""
@@ -125,6 +276,14 @@ def _text(element: Element | None, tag: str) -> str:
 def _raw(element: Element, tag: str) -> str:
     found = element.find(tag)
     return (found.text or "") if found is not None else ""
+
+
+def _id(text: str) -> int | None:
+    """A WordPress id, or None when the text is not one (ASCII digits that fit a column)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
 
 
 def parse_wp_date(gmt: str, local: str, zone: ZoneInfo) -> datetime | None:
@@ -140,10 +299,36 @@ def parse_wp_date(gmt: str, local: str, zone: ZoneInfo) -> datetime | None:
     return None
 
 
+def _not_well_formed(error: ParseError) -> WxrError:
+    line, column = error.position
+    reason = str(error).split(":")[0]
+    hint = XML_PROBLEMS.get(reason)
+    where = f"{reason} at line {line}, column {column}" + (f" ({hint})" if hint else "")
+    return WxrError(f"The file is not well-formed XML: {where}. Nothing was imported.")
+
+
+def _refused_for_safety(error: DefusedXmlException) -> WxrError:
+    if isinstance(error, EntitiesForbidden):
+        what = "declares XML entities of its own (<!ENTITY …>)"
+    elif isinstance(error, ExternalReferenceForbidden):
+        what = "refers to outside files or addresses (external entities)"
+    else:
+        what = "uses XML features that can read outside files or exhaust memory"
+    return WxrError(f"The file {what}, which Parley refuses for safety; a WordPress export "
+                    "never does. Nothing was imported.")
+
+
 class Importer:
-    def __init__(self, zone: ZoneInfo, now: datetime):
+    def __init__(self, zone: ZoneInfo, now: datetime, *, job_id: int | None = None,
+                 checkpoint: Callable[[], None] | None = None,
+                 batching: Batching = Batching(),
+                 max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES):
         self.zone = zone
         self.now = now
+        self.job_id = job_id
+        self.checkpoint = checkpoint
+        self.batching = batching
+        self.max_text_bytes = max_text_bytes
         self.summary = ImportSummary()
         self.wp = DEFAULT_WP
         self.excerpt_ns = "http://wordpress.org/export/1.2/excerpt/"
@@ -151,16 +336,25 @@ class Importer:
         self.users_by_wp_id: dict[int, User] = {}
         self.tags: dict[str, Tag] = {}
         self.wordpress_items = 0
+        # Given back by finish(): real statuses of the articles written as drafts, and the
+        # WordPress logins of accounts that were here before the import.
+        self.hidden: dict[ArticleStatus, list[int]] = defaultdict(list)
+        self.logins_to_set: dict[int, str] = {}
+        self._batch_units = self._batch_responses = 0
+        self._batch_started = time.monotonic()
 
     # --- the stream --------------------------------------------------------------------------
 
     def run(self, source: BinaryIO, progress: Callable[[], None] | None = None) -> ImportSummary:
+        builder = BoundedTreeBuilder(self.max_text_bytes)
+        parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True,
+                                  forbid_external=True)
+        builder.line = lambda: parser.parser.CurrentLineNumber
         channel = None
         seen_root = False
         try:
             for event, node in iterparse(source, events=("start-ns", "start", "end"),
-                                         forbid_dtd=False, forbid_entities=True,
-                                         forbid_external=True):
+                                         parser=parser):
                 if event == "start-ns":
                     prefix, uri = node
                     if seen_root:  # only the root's bindings count, as in WordPress's importer
@@ -182,18 +376,15 @@ class Importer:
                     continue
                 self._end(node, channel, progress)
         except ParseError as error:
-            line, column = error.position
-            raise WxrError(f"The file is not well-formed XML at line {line}, column {column}: "
-                           f"{str(error).split(':')[0]}. Nothing was imported.") from error
+            raise _not_well_formed(error) from error
         except DefusedXmlException as error:
-            raise WxrError("The file declares XML entities or external references, which "
-                           f"Parley refuses for safety ({type(error).__name__}). Nothing was "
-                           "imported.") from error
+            raise _refused_for_safety(error) from error
         if channel is None:
             raise WxrError("This is RSS, but not a WordPress export (WXR): it has no channel.")
         if not self.summary.version and not self.wordpress_items:
             raise WxrError("This is RSS, but not a WordPress export (WXR): it has no "
                            "wp:wxr_version and no WordPress items.")
+        self.finish()
         return self.summary
 
     def _end(self, node: Element, channel: Element | None, progress) -> None:
@@ -206,12 +397,14 @@ class Importer:
         elif tag == f"{wp}author" and channel is not None and node in list(channel):
             self._author(node)
             channel.remove(node)
+            self._step()
         elif tag in (f"{wp}category", f"{wp}tag") and channel is not None and node in channel:
-            name = _text(node, f"{wp}cat_name") or _text(node, f"{wp}tag_name")
+            name = plain(_text(node, f"{wp}cat_name") or _text(node, f"{wp}tag_name"))
             slug = _text(node, f"{wp}category_nicename") or _text(node, f"{wp}tag_slug")
             if name:
                 self._tag(name, slug)
             channel.remove(node)
+            self._step()
         elif tag == "item":
             self._item(node)
             if channel is not None:
@@ -220,6 +413,39 @@ class Importer:
             db.session.flush()
             if progress:
                 progress()
+            self._step()
+
+    def _step(self) -> None:
+        """Count one element of work; between two of them, let the caller commit a batch."""
+        self._batch_units += 1
+        if self.checkpoint is None:
+            return
+        rules = self.batching
+        if (self._batch_units >= rules.items or self._batch_responses >= rules.responses
+                or time.monotonic() - self._batch_started >= rules.seconds):
+            db.session.flush()
+            self.checkpoint()
+            self._batch_units = self._batch_responses = 0
+            self._batch_started = time.monotonic()
+
+    def finish(self) -> None:
+        """Give the articles their real statuses and the matched accounts their logins.
+
+        Runs in the import's last transaction, so everything appears at once.
+        """
+        for status, ids in self.hidden.items():
+            for start in range(0, len(ids), 500):
+                db.session.execute(update(Article).where(Article.id.in_(ids[start:start + 500]))
+                                   .values(status=status))
+        for user_id, login in self.logins_to_set.items():
+            db.session.execute(update(User).where(User.id == user_id, User.wp_login.is_(None))
+                               .values(wp_login=login))
+        if self.hidden:
+            # Bulk updates skip the flush hook that counts changes readers see: count this one.
+            db.session.execute(update(SiteState).where(SiteState.id == 1).values(
+                content_version=SiteState.content_version + 1))
+        self.hidden.clear()
+        self.logins_to_set.clear()
 
     # --- authors and tags ---------------------------------------------------------------------
 
@@ -229,27 +455,28 @@ class Importer:
         if not login:
             self.summary.note("author without a login: skipped")
             return
-        user = self._user(login, _text(node, f"{wp}author_display_name") or login,
+        user = self._user(login, plain(_text(node, f"{wp}author_display_name")) or login,
                           _text(node, f"{wp}author_email"))
-        wp_id = _text(node, f"{wp}author_id")
-        if wp_id.isdigit():
-            self.users_by_wp_id[int(wp_id)] = user
+        wp_id = _id(_text(node, f"{wp}author_id"))
+        if wp_id is not None:
+            self.users_by_wp_id[wp_id] = user
 
     def _user(self, login: str, name: str, email: str) -> User:
         if login in self.users_by_login:
             return self.users_by_login[login]
-        email = (email or f"{slugify(login) or 'author'}@imported.invalid").strip().lower()
+        email = (email or f"{slugify(login) or 'author'}@imported.invalid").strip().lower()[:254]
         user = db.session.scalars(select(User).where(
-            or_(User.wp_login == login, User.email == email))).first()
+            or_(User.wp_login == login[:60], User.email == email))).first()
         if user is None:
             # An imported author cannot log in until an admin sets a password.
             user = User(email=email, name=name[:120], slug=unique_user_slug(name),
-                        role=Role.AUTHOR, password_hash=None, wp_login=login[:60])
+                        role=Role.AUTHOR, password_hash=None, wp_login=login[:60],
+                        import_job_id=self.job_id)
             db.session.add(user)
             db.session.flush()
             self.summary.authors_created += 1
-        elif user.wp_login is None:
-            user.wp_login = login[:60]
+        elif user.wp_login is None and user.id not in self.logins_to_set:
+            self.logins_to_set[user.id] = login[:60]  # set by finish(), if all goes well
         self.users_by_login[login] = user
         return user
 
@@ -259,7 +486,7 @@ class Importer:
             return self.tags[slug]
         tag = db.session.scalars(select(Tag).where(Tag.slug == slug)).first()
         if tag is None:
-            tag = Tag(name=name.strip()[:60], slug=slug)
+            tag = Tag(name=name.strip()[:60], slug=slug, import_job_id=self.job_id)
             db.session.add(tag)
             self.summary.tags_created += 1
         self.tags[slug] = tag
@@ -308,8 +535,7 @@ class Importer:
 
     def _article(self, item: Element, wp_status: str) -> Article:
         wp = f"{{{self.wp}}}"
-        raw_id = _text(item, f"{wp}post_id")
-        post_id = int(raw_id) if raw_id.isdigit() else None
+        post_id = _id(_text(item, f"{wp}post_id"))
         guid = _text(item, "guid")[:500]
         existing = self._find_existing(post_id, guid)
         if existing is not None:
@@ -321,7 +547,7 @@ class Importer:
             status = ArticleStatus.DRAFT
         elif wp_status in ("pending", "private"):
             self.summary.note(f"{wp_status} posts imported as drafts")
-        title = _text(item, "title") or "(untitled)"
+        title = plain(_text(item, "title")) or "(untitled)"
         published = parse_wp_date(_text(item, f"{wp}post_date_gmt"),
                                   _text(item, f"{wp}post_date"), self.zone)
         if published is None and status is not ArticleStatus.DRAFT:
@@ -331,21 +557,25 @@ class Importer:
         author = self._user(creator, creator, "") if creator else self._fallback_author()
         content = _raw(item, CONTENT)
         body_html = clean_article_html(autop(content))
-        excerpt = clean_excerpt(strip_tags(_raw(item, f"{{{self.excerpt_ns}}}encoded"))).strip()
+        excerpt = plain(_raw(item, f"{{{self.excerpt_ns}}}encoded"))[:2000]
         article = Article(
             title=title[:200], body_source=content, body_format="html", body_html=body_html,
-            excerpt=excerpt[:2000], summary=excerpt or excerpt_from_html(body_html),
+            excerpt=excerpt, summary=excerpt or excerpt_from_html(body_html),
             status=status, published_at=published, author=author,
             comments_open=_text(item, f"{wp}comment_status") != "closed",
             pings_open=_text(item, f"{wp}ping_status") != "closed",
             wp_post_id=post_id, wp_guid=guid or None, created_at=published or self.now,
+            import_job_id=self.job_id,
         )
         article.slug = self._unique_slug(_text(item, f"{wp}post_name") or slugify(title) or
                                          f"post-{post_id or 'x'}")
         article.path = self._path(_text(item, "link"), article)
         article.tags = self._item_tags(item)
+        article.status = ArticleStatus.DRAFT  # hidden from readers until finish()
         db.session.add(article)
         db.session.flush()
+        if status is not ArticleStatus.DRAFT:
+            self.hidden[status].append(article.id)
         self.summary.articles[f"created ({status.value})"] += 1
         return article
 
@@ -357,7 +587,7 @@ class Importer:
         for node in item.findall("category"):
             if node.get("domain") not in ("category", "post_tag", "tag"):
                 continue
-            name = (node.text or "").strip()
+            name = plain(node.text or "")
             if not name:
                 continue
             tag = self._tag(name, node.get("nicename", ""))
@@ -377,9 +607,12 @@ class Importer:
 
     def _path(self, link: str, article: Article) -> str | None:
         """Keep the original permalink path when the post had a pretty one."""
-        path = urlsplit(link).path if link else ""
-        query = urlsplit(link).query if link else ""
-        if path and path != "/" and not query:
+        try:
+            parts = urlsplit(link) if link else None
+        except ValueError:  # not even the shape of an address: make a permalink of our own
+            parts = None
+        path = parts.path if parts else ""
+        if path and path.startswith("/") and path != "/" and not parts.query:
             path = path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
             path = path[:400]
             if not db.session.scalar(select(Article.id).where(Article.path == path).limit(1)):
@@ -400,16 +633,15 @@ class Importer:
                 Response.article_id == article.id, Response.wp_comment_id.is_not(None)))}
         fresh: list[tuple[Response, int]] = []
         for node in comments:
-            raw_id = _text(node, f"{wp}comment_id")
-            wp_id = int(raw_id) if raw_id.isdigit() else None
+            wp_id = _id(_text(node, f"{wp}comment_id"))
             if wp_id is not None and wp_id in known:
                 self.summary.responses_existing += 1
                 continue
-            response = self._response(article, node)
-            raw_parent = _text(node, f"{wp}comment_parent")
-            fresh.append((response, int(raw_parent) if raw_parent.isdigit() else 0))
+            response = self._response(article, node, wp_id)
+            fresh.append((response, _id(_text(node, f"{wp}comment_parent")) or 0))
             if wp_id is not None:
                 known[wp_id] = response
+        self._batch_responses += len(fresh)
         db.session.flush()
         placed: set[int] = set()
 
@@ -431,7 +663,7 @@ class Importer:
         for response, parent_wp in fresh:
             place(response, parent_wp, frozenset({response.wp_comment_id}))
 
-    def _response(self, article: Article, node: Element) -> Response:
+    def _response(self, article: Article, node: Element, wp_id: int | None) -> Response:
         wp = f"{{{self.wp}}}"
         raw_type = _text(node, f"{wp}comment_type")
         kind = COMMENT_KIND.get(raw_type)
@@ -449,23 +681,26 @@ class Importer:
             self.summary.note("comments without a valid date: dated like their post")
             created = article.published_at or self.now
         content = _raw(node, f"{wp}comment_content")
-        name = _text(node, f"{wp}comment_author")
-        url = _text(node, f"{wp}comment_author_url")
-        user_id = _text(node, f"{wp}comment_user_id")
+        name = plain(_text(node, f"{wp}comment_author"))
+        given_url = _text(node, f"{wp}comment_author_url")
+        url = url_or_empty(given_url)
+        linkback = kind in (ResponseKind.PINGBACK, ResponseKind.TRACKBACK, ResponseKind.WEBMENTION)
+        if given_url and not url:
+            self.summary.note(BAD_SOURCE_URL if linkback else BAD_COMMENTER_URL)
+        user_id = _id(_text(node, f"{wp}comment_user_id"))
         response = Response(
             article=article, kind=kind, status=status, created_at=created,
             approved_at=created if status is ResponseStatus.APPROVED else None,
             status_changed_at=created,
             author_email=_text(node, f"{wp}comment_author_email").lower()[:254],
-            author_url=url[:500], author_ip=_text(node, f"{wp}comment_author_IP")[:45],
+            author_url=url, author_ip=_text(node, f"{wp}comment_author_IP")[:45],
             body_source=content, moderation_reason=f"imported from WordPress ({status.value})",
-            wp_comment_id=int(raw_id) if (raw_id := _text(node, f"{wp}comment_id")).isdigit()
-            else None,
-            user=self.users_by_wp_id.get(int(user_id)) if user_id.isdigit() else None,
+            wp_comment_id=wp_id, import_job_id=self.job_id,
+            user=self.users_by_wp_id.get(user_id) if user_id is not None else None,
         )
-        if kind in (ResponseKind.PINGBACK, ResponseKind.TRACKBACK, ResponseKind.WEBMENTION):
+        if linkback:
             response.source_title = name[:300]
-            response.source_url = url[:500]
+            response.source_url = url
             excerpt = clean_excerpt(strip_tags(content)).strip()
             framing = r"\[(?:…|\.\.\.|&#8230;|&hellip;)\]"  # WordPress writes [&#8230;] now
             response.body_html = re.sub(rf"^{framing}\s*|\s*{framing}$", "", excerpt).strip()
@@ -477,8 +712,23 @@ class Importer:
         return response
 
 
+def max_text_bytes() -> int:
+    """The configured cap on any one text in a file (WXR_MAX_TEXT_BYTES)."""
+    if has_app_context():
+        return int(current_app.config.get("WXR_MAX_TEXT_BYTES", DEFAULT_MAX_TEXT_BYTES))
+    return DEFAULT_MAX_TEXT_BYTES
+
+
 def import_wxr(source: BinaryIO, *, zone: ZoneInfo, now: datetime,
-               progress: Callable[[], None] | None = None) -> ImportSummary:
-    """Import a WXR stream; raise WxrError (with line and column for bad XML). Never commits."""
+               progress: Callable[[], None] | None = None, job_id: int | None = None,
+               checkpoint: Callable[[], None] | None = None, batching: Batching = Batching(),
+               max_text: int | None = None) -> ImportSummary:
+    """Import a WXR stream; raise WxrError with a reason a person can act on.
+
+    Never commits by itself: with a `checkpoint` it calls it between batches (the caller
+    commits there); the last batch and `finish()` are left for the caller to commit.
+    """
+    importer = Importer(zone, now, job_id=job_id, checkpoint=checkpoint, batching=batching,
+                        max_text_bytes=max_text if max_text is not None else max_text_bytes())
     with db.session.no_autoflush:
-        return Importer(zone, now).run(source, progress)
+        return importer.run(source, progress)

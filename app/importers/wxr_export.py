@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TextIO
@@ -27,6 +28,12 @@ COMMENT_TYPE = {ResponseKind.COMMENT: "comment", ResponseKind.PINGBACK: "pingbac
 def cdata(text: str | None) -> str:
     """Wrap text in CDATA, splitting any "]]>" it holds so the section stays closed."""
     return "<![CDATA[" + (text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def as_html(text: str | None) -> str:
+    """Parley's plain-text fields (titles, names, excerpts) as the HTML WordPress keeps them:
+    "Tom & Jerry" is written "Tom &amp; Jerry", so that it reads back the same either way."""
+    return html.escape(text or "", quote=False)
 
 
 def _dates(value: datetime | None, zone: ZoneInfo) -> tuple[str, str]:
@@ -74,13 +81,13 @@ def _document(site_url: str, now: datetime, zone: ZoneInfo, counts: dict) -> Ite
         yield (f"\t<wp:author><wp:author_id>{user.id}</wp:author_id>"
                f"<wp:author_login>{cdata(login)}</wp:author_login>"
                f"<wp:author_email>{cdata(user.email)}</wp:author_email>"
-               f"<wp:author_display_name>{cdata(user.name)}</wp:author_display_name>"
+               f"<wp:author_display_name>{cdata(as_html(user.name))}</wp:author_display_name>"
                f"<wp:author_first_name>{cdata('')}</wp:author_first_name>"
                f"<wp:author_last_name>{cdata('')}</wp:author_last_name></wp:author>\n")
     for tag in db.session.scalars(select(Tag).order_by(Tag.id)):
         counts["tags"] += 1
         yield (f"\t<wp:tag><wp:term_id>{tag.id}</wp:term_id><wp:tag_slug>{cdata(tag.slug)}"
-               f"</wp:tag_slug><wp:tag_name>{cdata(tag.name)}</wp:tag_name></wp:tag>\n")
+               f"</wp:tag_slug><wp:tag_name>{cdata(as_html(tag.name))}</wp:tag_name></wp:tag>\n")
     articles = db.session.scalars(select(Article).options(selectinload(Article.tags))
                                   .order_by(Article.id).execution_options(yield_per=100))
     for article in articles:
@@ -95,7 +102,7 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
     link = site_url.rstrip("/") + (article.path or f"/?p={_wp_post_id(article)}")
     guid = article.wp_guid or f"{site_url.rstrip('/')}/?p={article.id}"
     content = article.body_source if article.body_format == "html" else article.body_html
-    yield (f"\t<item>\n\t\t<title>{escape(article.title)}</title>\n"
+    yield (f"\t<item>\n\t\t<title>{escape(as_html(article.title))}</title>\n"
            f"\t\t<link>{escape(link)}</link>\n"
            f"\t\t<pubDate>{article.published_at or article.created_at:%a, %d %b %Y %H:%M:%S +0000}"
            f"</pubDate>\n"
@@ -103,7 +110,7 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
            f"\t\t<guid isPermaLink=\"false\">{escape(guid)}</guid>\n"
            f"\t\t<description></description>\n"
            f"\t\t<content:encoded>{cdata(content)}</content:encoded>\n"
-           f"\t\t<excerpt:encoded>{cdata(article.excerpt)}</excerpt:encoded>\n"
+           f"\t\t<excerpt:encoded>{cdata(as_html(article.excerpt))}</excerpt:encoded>\n"
            f"\t\t<wp:post_id>{_wp_post_id(article)}</wp:post_id>\n"
            f"\t\t<wp:post_date>{cdata(local)}</wp:post_date>\n"
            f"\t\t<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>\n"
@@ -118,7 +125,7 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
            "\t\t<wp:is_sticky>0</wp:is_sticky>\n")
     for tag in article.tags:
         yield (f"\t\t<category domain=\"post_tag\" nicename={quoteattr(tag.slug)}>"
-               f"{cdata(tag.name)}</category>\n")
+               f"{cdata(as_html(tag.name))}</category>\n")
     responses = db.session.scalars(select(Response).where(Response.article_id == article.id)
                                    .order_by(Response.path).execution_options(yield_per=500))
     for response in responses:
@@ -134,7 +141,7 @@ def _comment(response: Response, zone: ZoneInfo) -> str:
     url = response.source_url if linkback and response.source_url else response.author_url
     content = response.body_source or response.body_html
     return (f"\t\t<wp:comment>\n\t\t\t<wp:comment_id>{response.id}</wp:comment_id>\n"
-            f"\t\t\t<wp:comment_author>{cdata(name)}</wp:comment_author>\n"
+            f"\t\t\t<wp:comment_author>{cdata(as_html(name))}</wp:comment_author>\n"
             f"\t\t\t<wp:comment_author_email>{cdata(response.author_email)}"
             f"</wp:comment_author_email>\n"
             f"\t\t\t<wp:comment_author_url>{escape(url)}</wp:comment_author_url>\n"

@@ -1,4 +1,5 @@
-"""Import one WXR file into a fresh SQLite database; print seconds, responses and peak memory."""
+"""Import one WXR file into a fresh SQLite database as an import job (batches that commit, as
+the worker and `flask wxr import` run it); print seconds, responses, batches, peak memory."""
 
 from __future__ import annotations
 
@@ -13,24 +14,26 @@ from pathlib import Path
 def main(path: str, instance: str) -> None:
     os.environ["PARLEY_INSTANCE"] = instance
     os.environ.pop("DATABASE_URL", None)
-    from zoneinfo import ZoneInfo
-
     from flask_migrate import upgrade
 
     from app import create_app
     from app.extensions import db
-    from app.importers.wxr import import_wxr
-    from app.models.types import utcnow
+    from app.importers import jobs, services
 
     app = create_app()
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parents[2] / "migrations"))
-        started = time.perf_counter()
-        with open(path, "rb") as source:
-            summary = import_wxr(source, zone=ZoneInfo("UTC"), now=utcnow())
+        job = services.new_job(Path(path).name, Path(path))
         db.session.commit()
+        batches = []
+        started = time.perf_counter()
+        ended = jobs.run_job(job.id, path=Path(path), after_batch=batches.append)
         seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "responses": sum(summary.responses.values()),
+        if ended.state != "done":
+            raise SystemExit(ended.error)
+        summary = json.loads(ended.summary)
+    print(json.dumps({"seconds": seconds, "responses": summary["responses"],
+                      "batches": len(batches) + 1,
                       "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 

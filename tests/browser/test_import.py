@@ -99,3 +99,46 @@ def test_member_cannot_open_the_import_page(page: Page, live_server, db):
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")
     expect(page.get_by_label("WordPress export file (WXR, .xml)")).to_have_count(0)
+
+
+def test_a_file_over_the_import_cap_gets_the_form_back_with_the_reason(
+        page: Page, live_server, app, db, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 64 * 1024)
+    big = tmp_path / "too-big.xml"
+    big.write_bytes(SMALL.read_bytes().replace(b"</channel>", b"<!--" + b"x" * 80_000
+                                               + b"--></channel>"))
+    admin = make_user(Role.ADMIN, name="Ada Admin")
+    base = live_server.url
+    log_in(page, base, admin.email)
+    page.goto(f"{base}/admin/import/")
+    field = page.get_by_label("WordPress export file (WXR, .xml)")
+    expect(page.get_by_text("Up to 64 KB.")).to_be_visible()
+    field.set_input_files(big)
+    with page.expect_response(f"{base}/admin/import/") as answer:
+        page.get_by_role("button", name="Import", exact=True).click()
+    assert answer.value.status == 413
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import from WordPress")
+    field = page.get_by_label("WordPress export file (WXR, .xml)")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#file-error")).to_contain_text(
+        "This file is larger than the 64 KB an import may be")
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 0
+
+
+def test_a_file_that_is_not_xml_fails_with_its_reason_on_the_job_page(
+        page: Page, live_server, db, tmp_path):
+    broken = tmp_path / "cut-short.xml"
+    broken.write_bytes(SMALL.read_bytes()[:5000])
+    admin = make_user(Role.ADMIN, name="Ada Admin")
+    base = live_server.url
+    log_in(page, base, admin.email)
+    page.goto(f"{base}/admin/import/")
+    page.get_by_label("WordPress export file (WXR, .xml)").set_input_files(broken)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of cut-short.xml")
+    expect(page.get_by_role("alert")).to_contain_text(
+        re.compile(r"^The file is not well-formed XML: .* at line \d+, column \d+ .*"
+                   r"Nothing was imported\.$"), timeout=15_000)
+    page.goto(f"{base}/")
+    expect(page.get_by_text("Chegada aos Açores")).to_have_count(0)

@@ -199,3 +199,23 @@ def test_a_parley_article_survives_the_round_trip(app, db, tmp_path):
     import_wxr(io.BytesIO(text.encode()), zone=ZoneInfo("UTC"), now=NOW)
     db.session.commit()
     assert db.session.scalars(select(Article)).one().body_html.strip() == original.strip()
+
+
+def test_plain_text_with_ampersands_survives_the_round_trip_and_reads_as_html_in_wordpress(
+        app, db):
+    author = make_user(Role.AUTHOR, name="Ana & Rui")
+    make_article(author, title="Tom & Jerry <3", excerpt="Cats & mice, &amp; more",
+                 tags=["R&D"])
+    text, _counts = export_text(app)
+    item = ElementTree.fromstring(text).find("channel/item")
+    # As WordPress keeps them: HTML, so "&" is "&amp;" and a "<" is not a tag.
+    assert item.findtext("title") == "Tom &amp; Jerry &lt;3"
+    assert item.findtext("{http://wordpress.org/export/1.2/excerpt/}encoded") == \
+        "Cats &amp; mice, &amp;amp; more"
+    assert item.findtext("category") == "R&amp;D"
+    delete_all_rows()
+    import_wxr(io.BytesIO(text.encode()), zone=ZoneInfo("UTC"), now=NOW)
+    db.session.commit()
+    back = db.session.scalars(select(Article)).one()
+    assert (back.title, back.excerpt, [t.name for t in back.tags], back.author.name) == (
+        "Tom & Jerry <3", "Cats & mice, &amp; more", ["R&D"], "Ana & Rui")

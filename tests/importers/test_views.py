@@ -6,21 +6,26 @@ from __future__ import annotations
 import io
 import json
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from app.importers.services import upload_dir
 from app.models import ImportJob, Role
 from tests.factories import PASSWORD, make_user
-from tests.importers.helpers import FIXTURES, SMALL, database_snapshot, row_counts
-
-
-@pytest.fixture
-def admin_forms(forms, db):
-    admin = make_user(Role.ADMIN, name="Ada Admin")
-    forms.login(admin.email, PASSWORD)
-    return forms
+from tests.importers.helpers import (
+    CORPUS,
+    FIXTURES,
+    SMALL,
+    database_snapshot,
+    needs_corpus,
+    readable,
+    row_counts,
+    write_wxr,
+    wxr_item,
+)
 
 
 def upload(forms, path: Path, filename: str | None = None):
@@ -87,13 +92,17 @@ def test_uploading_the_same_file_again_imports_nothing_new(admin_forms, db):
     assert "already imported" in text
 
 
+TRUNCATED = ("The file is not well-formed XML: no element found at line 44, column 16 (the "
+             "file ends before its elements are closed; it may have been cut short). Nothing "
+             "was imported.")
+
+
 def test_a_malformed_upload_fails_with_line_and_column_and_keeps_nothing(admin_forms, db):
     before = database_snapshot()
     answer = upload(admin_forms, FIXTURES / "truncated.xml")
     job = the_job(db)
     assert job.state == "failed"
-    assert job.error == ("The file is not well-formed XML at line 44, column 16: no element "
-                         "found. Nothing was imported.")
+    assert job.error == TRUNCATED
     assert not Path(job.stored_path).exists()
     after = database_snapshot()
     # Only the job's own row is new.
@@ -101,13 +110,12 @@ def test_a_malformed_upload_fails_with_line_and_column_and_keeps_nothing(admin_f
         {k: v for k, v in before.items() if k != "import_jobs"}
 
     text = admin_forms.client.get(answer.location).get_data(as_text=True)
-    assert ('<p class="error form-error" role="alert">The file is not well-formed XML at line '
-            "44, column 16: no element found. Nothing was imported.</p>") in text
+    assert f'<p class="error form-error" role="alert">{TRUNCATED}</p>' in text
     assert "Done:" not in text
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("not-xml.txt", "not well-formed XML at line 1, column 0"),
+    ("not-xml.txt", "not well-formed XML: syntax error at line 1, column 0 (this is not XML)"),
     ("not-wxr.xml", "This is XML, but not a WordPress export (WXR): its root element is "
                     "&lt;html&gt;"),
     ("bomb.xml", "Parley refuses for safety"),
@@ -147,3 +155,89 @@ def test_guests_are_sent_to_log_in(client, db):
 
 def test_an_unknown_job_is_not_found(admin_forms):
     assert admin_forms.client.get("/admin/import/999").status_code == 404
+
+
+# --- issue #8: the upload's own size cap, readable failures, one import at a time ------------
+
+def big_export(tmp_path, size: int) -> Path:
+    """A valid export of about `size` bytes: one post whose content fills it."""
+    return write_wxr(tmp_path / "big.xml", wxr_item(1, "A long post", content="w" * size))
+
+
+def test_an_export_larger_than_the_site_wide_cap_is_accepted(admin_forms, db, app, tmp_path):
+    site_cap = app.config["MAX_CONTENT_LENGTH"]
+    assert site_cap < 2 * 1024 * 1024 <= app.config["IMPORT_MAX_BYTES"]
+    path = big_export(tmp_path, site_cap + 200_000)
+    answer = upload(admin_forms, path)
+    assert answer.status_code == 302
+    job = the_job(db)
+    assert job.state == "done" and job.bytes_total == path.stat().st_size > site_cap
+    assert not list(upload_dir().iterdir())  # the kept copy went once imported
+
+
+def test_an_upload_over_the_import_cap_gets_the_form_back_with_the_reason(
+        admin_forms, db, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 64 * 1024)
+    page = admin_forms.client.get("/admin/import/").get_data(as_text=True)
+    assert '<p class="help" id="file-help">Up to 64 KB.</p>' in page
+    answer = upload(admin_forms, big_export(tmp_path, 70 * 1024))
+    assert answer.status_code == 413
+    text = answer.get_data(as_text=True)
+    assert "<h1>Import from WordPress</h1>" in text and 'type="file"' in text
+    error = re.search(r'<p class="error" id="file-error">(.*?)</p>', text).group(1)
+    assert error.startswith("This file is larger than the 64 KB an import may be, so it was "
+                            "not uploaded.")
+    assert "PARLEY_IMPORT_MAX_MB" in error
+    assert 'aria-invalid="true"' in text
+    assert row_counts()["import_jobs"] == 0
+    assert not list(upload_dir().iterdir())
+    # Elsewhere the site's own cap and its own page still hold.
+    elsewhere = admin_forms.client.post("/login", data={"email": "x" * 2_000_000})
+    assert elsewhere.status_code == 413
+    assert "Import from WordPress" not in elsewhere.get_data(as_text=True)
+
+
+def test_the_import_cap_comes_from_parley_import_max_mb(monkeypatch):
+    from app.config import from_environment
+
+    assert from_environment()["IMPORT_MAX_BYTES"] == 256 * 1024 * 1024
+    monkeypatch.setenv("PARLEY_IMPORT_MAX_MB", "3")
+    monkeypatch.setenv("PARLEY_WXR_MAX_TEXT_MB", "2")
+    config = from_environment()
+    assert (config["IMPORT_MAX_BYTES"], config["WXR_MAX_TEXT_BYTES"]) == (3 * 1024**2,
+                                                                        2 * 1024**2)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", [
+    "wordpress-importer/malformed.xml", "wordpress-importer/malformed-simple.xml",
+    "wordpress-importer/crazy-cdata.xml", "narravo-synthetic/wxr_encoding.xml",
+    "narravo-synthetic/wxr_malformed.xml"])
+def test_malformed_corpus_files_fail_readably_on_the_job_page_and_the_command_line(
+        admin_forms, runner, db, name):
+    answer = upload(admin_forms, CORPUS / name, Path(name).name)
+    job = the_job(db)
+    assert job.state == "failed"
+    assert job.error.startswith("The file is not well-formed XML: ")
+    assert job.error.endswith(". Nothing was imported.") and readable(job.error)
+    text = admin_forms.client.get(answer.location).get_data(as_text=True)
+    assert f'<p class="error form-error" role="alert">{escape(job.error)}</p>' in text
+
+    result = runner.invoke(args=["wxr", "import", str(CORPUS / name)])
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(f"Error: {job.error}")
+    assert row_counts()["articles"] == 0
+
+
+def test_a_second_import_waits_until_the_first_has_finished(admin_forms, db):
+    running = ImportJob(filename="first.xml", stored_path="/nowhere/first.xml", state="running")
+    db.session.add(running)
+    db.session.commit()
+    answer = upload(admin_forms, SMALL)
+    assert answer.status_code == 422
+    error = re.search(r'<p class="error" id="file-error">(.*?)</p>',
+                      answer.get_data(as_text=True)).group(1)
+    assert error.startswith("The import of first.xml has not finished yet; start this one when "
+                            "it has")
+    assert row_counts()["import_jobs"] == 1 and row_counts()["articles"] == 0
+    assert not list(upload_dir().iterdir())

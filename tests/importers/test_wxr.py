@@ -27,6 +27,7 @@ from app.importers.wxr import CountingReader, WxrError, import_wxr, parse_wp_dat
 from app.models import (
     Article,
     ArticleStatus,
+    ImportJob,
     Response,
     ResponseKind,
     ResponseStatus,
@@ -46,8 +47,14 @@ from tests.importers.helpers import (
     database_snapshot,
     import_file,
     needs_corpus,
+    not_well_formed,
+    readable,
     response,
     row_counts,
+    write_wxr,
+    wxr_comment,
+    wxr_document,
+    wxr_item,
 )
 
 # What small.xml holds, counted by hand (and checked against a plain ElementTree count below).
@@ -478,8 +485,9 @@ def test_every_corpus_file_is_counted_as_counts_json_says_or_refused(db, entry):
     before = database_snapshot()
     source = CORPUS / entry["file"]
     if "parse_error" in entry:
-        line, column = re.search(r"line (\d+), column (\d+)", entry["parse_error"]).groups()
-        with pytest.raises(WxrError, match=f"at line {line}, column {column}:"):
+        reason, line, column = re.search(r"^(.*): line (\d+), column (\d+)",
+                                         entry["parse_error"]).groups()
+        with pytest.raises(WxrError, match=re.escape(not_well_formed(reason, line, column))):
             import_file(source, commit=False)
         db.session.rollback()
         assert database_snapshot() == before
@@ -609,20 +617,21 @@ def test_a_truncated_file_reports_line_and_column_and_keeps_nothing(seeded, db):
     assert items_read == [2]
     db.session.rollback()
     message = str(caught.value)
-    assert message == ("The file is not well-formed XML at line 44, column 16: no element "
-                       "found. Nothing was imported.")
+    assert message == ("The file is not well-formed XML: no element found at line 44, column "
+                       "16 (the file ends before its elements are closed; it may have been cut "
+                       "short). Nothing was imported.")
     assert database_snapshot() == seeded
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("not-xml.txt", "The file is not well-formed XML at line 1, column 0: syntax error. "
-                    "Nothing was imported."),
+    ("not-xml.txt", "The file is not well-formed XML: syntax error at line 1, column 0 (this "
+                    "is not XML). Nothing was imported."),
     ("not-wxr.xml", "This is XML, but not a WordPress export (WXR): its root element is "
                     "<html>, not <rss>."),
-    ("xxe.xml", "The file declares XML entities or external references, which Parley refuses "
-                "for safety (EntitiesForbidden). Nothing was imported."),
-    ("bomb.xml", "The file declares XML entities or external references, which Parley refuses "
-                 "for safety (EntitiesForbidden). Nothing was imported."),
+    ("xxe.xml", "The file declares XML entities of its own (<!ENTITY …>), which Parley refuses "
+                "for safety; a WordPress export never does. Nothing was imported."),
+    ("bomb.xml", "The file declares XML entities of its own (<!ENTITY …>), which Parley "
+                 "refuses for safety; a WordPress export never does. Nothing was imported."),
 ])
 def test_files_that_are_not_wordpress_exports_are_refused_clearly(seeded, db, name, expected):
     started = time.monotonic()
@@ -633,7 +642,7 @@ def test_files_that_are_not_wordpress_exports_are_refused_clearly(seeded, db, na
 
 
 @pytest.mark.parametrize(("content", "expected"), [
-    (b"", "not well-formed XML at line 1, column 0: no element found"),
+    (b"", "not well-formed XML: no element found at line 1, column 0"),
     (b'<?xml version="1.0"?><rss version="2.0"></rss>', "This is RSS, but not a WordPress export "
                                                         "(WXR): it has no channel."),
     (b'<rss version="2.0"><channel><title>An empty feed</title></channel></rss>',
@@ -668,13 +677,15 @@ def test_an_external_entity_is_never_read(db, tmp_path):
 
 
 @needs_corpus
-@pytest.mark.parametrize(("name", "line", "column"), [
-    ("wordpress-importer/malformed.xml", 90, 2),      # mismatched tag (INDEX.md)
-    ("wordpress-importer/crazy-cdata.xml", 18, 71),   # an unescaped "]]>" inside CDATA
+@pytest.mark.parametrize(("name", "reason", "line", "column"), [
+    ("wordpress-importer/malformed.xml", "mismatched tag", 90, 2),  # (INDEX.md)
+    # An unescaped "]]>" inside CDATA.
+    ("wordpress-importer/crazy-cdata.xml", "not well-formed (invalid token)", 18, 71),
 ])
-def test_malformed_corpus_files_are_refused_with_line_and_column(seeded, db, name, line, column):
+def test_malformed_corpus_files_are_refused_with_line_and_column(seeded, db, name, reason, line,
+                                                                 column):
     error = refuse(CORPUS / name, db)
-    assert f"not well-formed XML at line {line}, column {column}:" in str(error)
+    assert str(error).startswith(not_well_formed(reason, line, column))
     assert str(error).endswith("Nothing was imported.")
     assert database_snapshot() == seeded
 
@@ -727,10 +738,16 @@ def test_cli_import_prints_the_table_and_exits_0(runner, db):
 def test_cli_import_of_a_malformed_file_fails_and_keeps_nothing(runner, seeded, db):
     result = runner.invoke(args=["wxr", "import", str(FIXTURES / "truncated.xml")])
     assert result.exit_code == 1
-    assert ("Error: The file is not well-formed XML at line 44, column 16: no element found. "
+    assert ("Error: The file is not well-formed XML: no element found at line 44, column 16 "
+            "(the file ends before its elements are closed; it may have been cut short). "
             "Nothing was imported.") in result.output
     assert "WXR version" not in result.output
-    assert database_snapshot() == seeded
+    after = database_snapshot()
+    assert {k: v for k, v in after.items() if k != "import_jobs"} == \
+        {k: v for k, v in seeded.items() if k != "import_jobs"}
+    job = db.session.scalars(select(ImportJob)).one()  # the command's own, for the record
+    assert (job.state, job.filename) == ("failed", "truncated.xml")
+    assert (FIXTURES / "truncated.xml").exists()  # the command never deletes your file
 
 
 def test_cli_import_of_a_missing_file_is_a_usage_error(runner, tmp_path):
@@ -763,3 +780,154 @@ def wxr_with_comments(*comments: str) -> bytes:
         "<wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>"
         "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\n"
         + "".join(comments) + "</item></channel></rss>\n").encode()
+
+
+# --- issue #8: plain text once escaped, h1, addresses, oversize texts -------------------------
+
+def test_entities_in_titles_excerpts_and_names_are_shown_escaped_once(db, client):
+    # WordPress keeps these as HTML: "Tom &amp; Jerry" is what an author typed as "Tom & Jerry".
+    wxr = wxr_document(
+        wxr_item(1, "Tom &amp; Jerry", excerpt="Tom &amp; Jerry &lt;3 <em>cheese</em>",
+                 extra='<category domain="post_tag" nicename="cats-mice">'
+                       "<![CDATA[Cats &amp; mice]]></category>",
+                 comments=wxr_comment(1, "Ana &amp; Rui", "Great &amp; funny.")))
+    import_wxr(io.BytesIO(wxr), zone=ZoneInfo("UTC"), now=NOW)
+    db.session.commit()
+    post = article(1)
+    assert (post.title, post.excerpt, post.summary) == (
+        "Tom & Jerry", "Tom & Jerry <3 cheese", "Tom & Jerry <3 cheese")
+    assert [t.name for t in post.tags] == ["Cats & mice"]
+    assert response(1).author_name == "Ana & Rui"
+
+    home = client.get("/").get_data(as_text=True)
+    assert ">Tom &amp; Jerry</a>" in home
+    assert '<p class="excerpt">Tom &amp; Jerry &lt;3 cheese</p>' in home
+    assert "&amp;amp;" not in home and "&amp;lt;" not in home
+    page = client.get(post.path).get_data(as_text=True)
+    assert "Ana &amp; Rui" in page and "&amp;amp;" not in page
+
+
+def test_h1_headings_in_imported_posts_stay_headings(db):
+    wxr = wxr_document(wxr_item(1, "Headings", content="<h1>Big news</h1>\n\nThe text."))
+    import_wxr(io.BytesIO(wxr), zone=ZoneInfo("UTC"), now=NOW)
+    assert article(1).body_html == "<h1>Big news</h1>\n<p>The text.</p>"
+
+
+def test_commenter_and_linkback_addresses_pass_the_url_rule(db, client):
+    wxr = wxr_document(wxr_item(1, "Links", comments="".join((
+        wxr_comment(1, "Mallory", "Hi", url="javascript:alert(document.cookie)"),
+        wxr_comment(2, "Eve", "Hi", url="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"),
+        wxr_comment(3, "Bob", "Hi", url="http://Bob.Example.COM"),
+        wxr_comment(4, "Carol", "Hi", url="carol.example.org/me"),
+        wxr_comment(5, "Ping | Elsewhere", "[...] linked [...]", kind="pingback",
+                    url="javascript:alert(1)"),
+        wxr_comment(6, "Dave", "Hi")))))
+    summary = import_wxr(io.BytesIO(wxr), zone=ZoneInfo("UTC"), now=NOW)
+    db.session.commit()
+    assert [response(n).author_url for n in range(1, 7)] == [
+        "", "", "http://bob.example.com/", "http://carol.example.org/me", "", ""]
+    assert response(5).source_url == ""
+    assert summary.notes["commenter websites were not web addresses and were left out"] == 2
+    assert summary.notes["linkback sources were not web addresses and were left out"] == 1
+    assert "  2 × commenter websites were not web addresses and were left out" in \
+        summary.table().splitlines()
+    page = client.get(article(1).path).get_data(as_text=True)
+    assert "javascript:" not in page and "data:text" not in page
+    assert 'href="http://bob.example.com/"' in page
+
+
+def test_ids_that_are_not_plain_numbers_are_ignored_not_a_crash(db):
+    wxr = wxr_document(wxr_item(1, "Odd ids", comments="".join((
+        wxr_comment(1, "First", "One"),
+        "<wp:comment><wp:comment_id>²</wp:comment_id><wp:comment_author>Two</wp:comment_author>"
+        "<wp:comment_content>Two</wp:comment_content><wp:comment_approved>1"
+        "</wp:comment_approved><wp:comment_parent>99999999999999999999</wp:comment_parent>"
+        "<wp:comment_user_id>٣</wp:comment_user_id></wp:comment>\n"))))
+    import_wxr(io.BytesIO(wxr.replace(b"<wp:post_id>1<", b"<wp:post_id>98765432109876543<")),
+               zone=ZoneInfo("UTC"), now=NOW)
+    db.session.commit()
+    post = db.session.scalars(select(Article)).one()
+    assert post.wp_post_id is None
+    odd = db.session.scalars(select(Response).where(Response.wp_comment_id.is_(None))).one()
+    assert (odd.author_name, odd.parent_id, odd.user_id) == ("Two", None, None)
+
+
+def big_text_wxr(tmp_path, text: str, *, where: str = "content"):
+    """Two posts; the second holds `text` as its content or as a comment's text."""
+    if where == "content":
+        second = wxr_item(2, "The big one", content=text)
+    else:
+        second = wxr_item(2, "The big one", comments=wxr_comment(1, "Reader", text))
+    return write_wxr(tmp_path / "big.xml", wxr_item(1, "A small one"), second)
+
+
+@pytest.mark.parametrize(("where", "what"), [
+    ("content", "its content"), ("comment", "the text of one of its comments")])
+def test_a_text_over_the_limit_is_refused_while_reading_naming_the_item(
+        app, seeded, db, tmp_path, monkeypatch, where, what):
+    monkeypatch.setitem(app.config, "WXR_MAX_TEXT_BYTES", 1000)
+    path = big_text_wxr(tmp_path, "x" * 3_000_000, where=where)
+    line = path.read_text().splitlines().index("<title><![CDATA[The big one]]></title>")
+    with path.open("rb") as raw, pytest.raises(WxrError) as caught:
+        reader = CountingReader(raw)
+        import_wxr(reader, zone=ZoneInfo("UTC"), now=NOW)
+    db.session.rollback()
+    assert str(caught.value) == (f"Item “The big one” (line {line}): {what} is over 1,000 "
+                                 "bytes; nothing was imported.")
+    # Refused while the text was being read: the parser never got far into it.
+    assert reader.done < 100_000 < path.stat().st_size
+    assert database_snapshot() == seeded
+
+
+def test_a_text_at_the_limit_imports_and_the_limit_counts_bytes(app, db, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setitem(app.config, "WXR_MAX_TEXT_BYTES", 1000)
+    import_file(big_text_wxr(tmp_path, "y" * 1000))
+    assert article(2).body_source == "y" * 1000
+    # 600 characters, 1,200 bytes in UTF-8: over.
+    with pytest.raises(WxrError, match="its content is over 1,000 bytes"):
+        import_file(big_text_wxr(tmp_path, "é" * 600), commit=False)
+    db.session.rollback()
+
+
+def test_a_huge_text_outside_any_item_is_refused_too(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "WXR_MAX_TEXT_BYTES", 1000)
+    wxr = wxr_document(channel=f"<description>{'z' * 5000}</description>\n")
+    with pytest.raises(WxrError) as caught:
+        import_wxr(io.BytesIO(wxr), zone=ZoneInfo("UTC"), now=NOW)
+    assert str(caught.value) == ("Line 8: the text of the <description> is over 1,000 bytes; "
+                                 "nothing was imported.")
+
+
+def test_the_default_text_limit_is_10_mb(app):
+    assert app.config["WXR_MAX_TEXT_BYTES"] == 10 * 1024 * 1024
+
+
+def _malformed_corpus_entries() -> list[dict]:
+    return [entry for entry in _corpus_entries() if "parse_error" in entry]
+
+
+@needs_corpus
+@pytest.mark.parametrize("entry", _malformed_corpus_entries(), ids=lambda entry: entry["file"])
+def test_every_malformed_corpus_file_gets_a_readable_message(db, entry):
+    reason, line, column = re.search(r"^(.*): line (\d+), column (\d+)",
+                                     entry["parse_error"]).groups()
+    with pytest.raises(WxrError) as caught:
+        import_file(CORPUS / entry["file"], commit=False)
+    db.session.rollback()
+    message = str(caught.value)
+    assert message.startswith(not_well_formed(reason, line, column) + " (")
+    assert message.endswith("). Nothing was imported.")
+    assert readable(message), message
+
+
+def test_the_malformed_corpus_is_all_there():
+    if not _CORPUS_PRESENT:
+        pytest.skip(f"the WXR corpus is not at {CORPUS}")
+    assert {entry["file"] for entry in _malformed_corpus_entries()} == {
+        "wordpress-importer/crazy-cdata.xml", "wordpress-importer/malformed-simple.xml",
+        "wordpress-importer/malformed.xml", "narravo-synthetic/wxr_encoding.xml",
+        "narravo-synthetic/wxr_malformed.xml"}
+
+
+_CORPUS_PRESENT = (CORPUS / "counts.json").is_file()
