@@ -5,13 +5,17 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField, TextAreaField
 
+from app.core.converters import parse_id
+
 
 class CommentForm(FlaskForm):
     name = StringField("Name")
     email = EmailField("Email", description="Never shown to anyone.")
     website = StringField("Website")
-    body = TextAreaField("Comment", description="Markdown or simple HTML (a, b, i, em, strong, "
-                                                "code, blockquote, q, cite, abbr, del, s).")
+    body = TextAreaField("Comment", description="Markdown (links, emphasis, quotes, lists, "
+                                                "`code` and ``` fenced code blocks) or simple "
+                                                "HTML: a, b, i, em, strong, code, pre, ul, ol, "
+                                                "li, blockquote, q, cite, abbr, del, s.")
     parent_id = HiddenField()
     stamp = HiddenField()  # when the form was shown, signed: a bot fills it in too fast
     # A field people never see (hidden by the stylesheet); bots fill every field they find.
@@ -23,8 +27,7 @@ class CommentForm(FlaskForm):
     submit = SubmitField("Post Comment")
 
     def parent(self) -> int | None:
-        value = (self.parent_id.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return parse_id(self.parent_id.data)
 
 
 class EditCommentForm(FlaskForm):

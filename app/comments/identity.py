@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app, g, request
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
 from app.comments.services import Commenter
 from app.core.pagecache import register_slot
@@ -14,7 +14,10 @@ from app.models.types import utcnow
 
 MINE_COOKIE = "parley_mine"
 COMMENTER_COOKIE = "parley_commenter"
+# The addresses this browser proved by opening a link mailed to them (see proof.py).
+PROVEN_COOKIE = "parley_proven"
 MINE_LIMIT = 50
+PROVEN_LIMIT = 10
 YEAR = 365 * 24 * 3600
 
 
@@ -45,6 +48,7 @@ def current_commenter() -> Commenter:
         user_agent=request.user_agent.string or "",
         now=utcnow(),
         own_ids=frozenset(own_ids()),
+        proven_emails=frozenset(proven_emails()),
     )
 
 
@@ -52,6 +56,20 @@ def remember_response(response, response_id: int) -> None:
     """Add a response to the browser's signed list of its own comments."""
     ids = (own_ids() + [response_id])[-MINE_LIMIT:]
     response.set_cookie(MINE_COOKIE, _signer("parley-mine").dumps(ids), max_age=YEAR,
+                        httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+
+
+def proven_emails() -> list[str]:
+    emails = _read(PROVEN_COOKIE, "parley-proven", [])
+    return [e for e in emails if isinstance(e, str)] if isinstance(emails, list) else []
+
+
+def remember_proven(response, email: str) -> None:
+    """Add an address to the browser's signed list of the addresses it proved."""
+    emails = [e for e in proven_emails() if e != email]
+    emails = (emails + [email])[-PROVEN_LIMIT:]
+    response.set_cookie(PROVEN_COOKIE, _signer("parley-proven").dumps(emails), max_age=YEAR,
                         httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
 
@@ -78,8 +96,18 @@ def form_stamp() -> str:
     return g.form_stamp
 
 
+def renewed_stamp(now: datetime, credit_seconds: float) -> str:
+    """A stamp for a form shown again because its stamp had expired, dated `credit_seconds`
+    back: its author has been at it all along, and sending it again at once is no bot's speed.
+    """
+    return _timed_signer(at=now.timestamp() - credit_seconds).dumps("comment-form")
+
+
 def seconds_since_shown(stamp: str, now: datetime) -> float:
-    """Seconds between showing the form and its submission; 0 for a missing or forged stamp."""
+    """Seconds between showing the form and its submission; 0 for a missing or forged stamp.
+
+    An old stamp still reads: the comment rules decide how old is too old (a day).
+    """
     try:
         _, shown = _timed_signer().loads(stamp, return_timestamp=True)
     except BadSignature:
@@ -87,8 +115,21 @@ def seconds_since_shown(stamp: str, now: datetime) -> float:
     return max((now - shown).total_seconds(), 0.0)
 
 
-def _timed_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="parley-form-stamp")
+class _DatedSigner(TimestampSigner):
+    """A timestamp signer that signs with a given time instead of the clock's."""
+
+    def __init__(self, *args, at: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.at = at
+
+    def get_timestamp(self) -> int:
+        return int(self.at)
+
+
+def _timed_signer(at: float | None = None) -> URLSafeTimedSerializer:
+    options = {} if at is None else {"signer": _DatedSigner, "signer_kwargs": {"at": at}}
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="parley-form-stamp",
+                                  **options)
 
 
 register_slot(b"\x00slot:stamp\x00", form_stamp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, get_flashed_messages, render_template, request, url_for
 
 from app.blog.services import response_counts
 from app.comments import services
@@ -13,6 +13,7 @@ from app.comments.forms import CommentForm
 from app.comments.identity import current_commenter, form_stamp, saved_details
 from app.comments.threads import Node, thread_page
 from app.core import settings as site_settings
+from app.core.converters import int_arg
 from app.models import Article, Response
 
 
@@ -30,10 +31,12 @@ def avatar_url(email: str, style: str) -> str | None:
     return None
 
 
-def new_comment_form() -> CommentForm:
-    form = CommentForm()
+def new_comment_form(*, unread: bool = False) -> CommentForm:
+    """A form stamped now: empty, or with the guest's saved details. `unread`: for a post
+    whose body could not be read (too large), which must not be parsed again."""
+    form = CommentForm(formdata=None) if unread else CommentForm()
     form.stamp.data = form_stamp()
-    if request.method == "GET":
+    if request.method == "GET" or unread:
         details = saved_details()
         form.name.data = details.get("name", "")
         form.email.data = details.get("email", "")
@@ -42,33 +45,55 @@ def new_comment_form() -> CommentForm:
     return form
 
 
+# Flashed notes about one response carry its id in their category: "success:12".
+def note_for(response_id: int, category: str = "success") -> str:
+    return f"{category}:{response_id}"
+
+
+def _notes(shown_ids: set[int]) -> tuple[list, dict[int, list]]:
+    """Split the flashed notes: those shown beside a response on this page, and the rest
+    (shown at the top of the responses)."""
+    general, beside = [], {}
+    for category, message in get_flashed_messages(with_categories=True):
+        kind, _, target = category.partition(":")
+        if target.isdigit() and int(target) in shown_ids:
+            beside.setdefault(int(target), []).append((kind, message))
+        else:
+            general.append((kind, message))
+    return general, beside
+
+
 def render_article_page(article: Article, *, form: CommentForm | None = None,
                         preview: str | None = None, status: int = 200):
     """Render the article with its discussion for the current reader."""
     settings = site_settings.load()
     commenter = current_commenter()
-    threads = thread_page(article, commenter, settings, request.args.get("cpage", 1, type=int))
+    threads = thread_page(article, commenter, settings, int_arg(request.args, "cpage", 1))
     form = form or new_comment_form()
-    reply_to = form.parent() or request.args.get("replytocom", type=int)
+    reply_to = form.parent() or int_arg(request.args, "replytocom", None)
     if reply_to:
         form.parent_id.data = str(reply_to)
 
     def can_change(response: Response) -> bool:
         return services.can_change(response, commenter, settings)
 
+    notes, notes_beside = _notes(threads.ids)
     return render_template(
         "blog/article.html", article=article,
         response_count=response_counts([article.id])[article.id],
         threads=threads, form=form, preview=preview, reply_to=reply_to,
-        settings=settings, can_change=can_change,
+        settings=settings, can_change=can_change, notes=notes, notes_beside=notes_beside,
+        badge=lambda r: services.badge_for(r, article),
         avatar=lambda email: avatar_url(email, settings.avatars),
     ), status
 
 
 def render_form_fragment(article: Article, form: CommentForm, preview: str | None, status: int):
-    """Render only the comment form (for the script that posts without a reload)."""
-    return render_template("_partials/comment_form.html", article=article, form=form,
-                           preview=preview, reply_to=form.parent()), status
+    """Render only the comment form (for the script that posts without a reload), marked so
+    that the script knows it from an error page."""
+    html = render_template("_partials/comment_form.html", article=article, form=form,
+                           preview=preview, reply_to=form.parent())
+    return html, status, {"X-Parley-Form": "1"}
 
 
 def render_response_fragment(article: Article, response: Response):
@@ -81,5 +106,6 @@ def render_response_fragment(article: Article, response: Response):
         node=Node(response, depth=min(response.depth, settings.thread_depth - 1)),
         reply_to=None, form=None, settings=settings,
         can_change=lambda r: services.can_change(r, commenter, settings),
+        notes_beside={}, badge=lambda r: services.badge_for(r, article),
         avatar=lambda email: avatar_url(email, settings.avatars),
     ), 201

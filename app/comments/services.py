@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import and_, func, or_, select
 
-from app.comments import subscriptions
+from app.comments import proof, subscriptions
 from app.core.sanitize import render_comment
 from app.core.settings import DiscussionSettings
+from app.core.text import clean_line, has_visible
+from app.core.urls import BadUrl, clean_url
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus, User
 from app.moderation import notifications
 from app.moderation import services as moderation
-from app.moderation.policy import TRUSTED_ROLES, Submission, decide
+from app.moderation.policy import TRUSTED_ROLES, Decision, Submission, decide
+
+# A form's signed stamp (when it was shown) is good for a day; an older one is shown again.
+FORM_MAX_AGE = timedelta(days=1)
 
 
 class CommentRefused(Exception):
@@ -49,6 +53,8 @@ class Commenter:
     now: datetime
     # Responses this browser wrote (from its signed cookie): they may be seen while pending.
     own_ids: frozenset[int] = field(default_factory=frozenset)
+    # Addresses this browser proved by opening a link mailed to them (another signed cookie).
+    proven_emails: frozenset[str] = field(default_factory=frozenset)
 
 
 def normalise_text(text: str) -> str:
@@ -57,24 +63,22 @@ def normalise_text(text: str) -> str:
 
 
 def normalise_website(raw: str) -> str | None:
-    """Return an http(s) URL for what was typed (adding http://), or None if it isn't one."""
-    url = raw.strip()
-    if not url:
-        return ""
-    if "://" not in url:
-        url = "http://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url:
+    """Return the http(s) URL for what was typed (the one URL rule), or None if it isn't one."""
+    try:
+        return clean_url(raw)
+    except BadUrl:
         return None
-    return url[:500]
 
 
 def _check_identity(data: CommentInput, commenter: Commenter, errors: dict) -> tuple[str, str]:
     if commenter.user is not None:
         return commenter.user.name, commenter.user.email
-    name, email = data.name.strip(), data.email.strip()
-    if not name:
+    name, email = clean_line(data.name), data.email.strip()
+    if not data.name.strip():
         errors["name"] = "Enter your name."
+    elif not has_visible(name):
+        errors["name"] = ("Enter a name that shows: this one is made only of invisible "
+                          "characters or spaces.")
     elif len(name) > 200:
         errors["name"] = "Shorten your name to 200 characters or fewer."
     if not email:
@@ -144,6 +148,9 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     if website is None:
         errors["website"] = "Enter a web address like https://example.com, or leave it empty."
     parent = _check_parent(article, data.parent_id, errors)
+    if data.seconds_to_fill is not None and data.seconds_to_fill > FORM_MAX_AGE.total_seconds():
+        errors["stamp"] = ("This form was opened more than a day ago and has expired. Check "
+                           "your comment and send it again.")
     if "body" not in errors:
         _check_flood(commenter, settings, errors)
     if not errors:
@@ -151,13 +158,14 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     if errors:
         raise CommentRefused(errors)
 
-    decision = decide(
-        Submission(kind=ResponseKind.COMMENT, role=commenter.user.role if commenter.user else None,
-                   body=body, name=name, email=email, website=website, ip=commenter.ip,
-                   user_agent=commenter.user_agent, honeypot=data.honeypot,
-                   seconds_to_fill=data.seconds_to_fill),
-        moderation.history_for(email, commenter.user, commenter.own_ids),
-        settings.rules())
+    submission = Submission(
+        kind=ResponseKind.COMMENT, role=commenter.user.role if commenter.user else None,
+        body=body, name=name, email=email, website=website, ip=commenter.ip,
+        user_agent=commenter.user_agent, honeypot=data.honeypot,
+        seconds_to_fill=data.seconds_to_fill)
+    history = moderation.history_for(email, commenter.user, commenter.own_ids,
+                                     commenter.proven_emails)
+    decision = decide(submission, history, settings.rules())
     response = Response(
         article=article, kind=ResponseKind.COMMENT, status=decision.status,
         moderation_reason=decision.reason, author_name=name, author_email=email.lower(),
@@ -168,9 +176,11 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     )
     db.session.add(response)
     db.session.flush()
-    response.place_under(parent)
+    response.place_under(parent, settings.thread_depth)
     response.status_changed_at = commenter.now
     moderation.record(response, commenter.user, "submit", None, commenter.now, via="rule")
+    if commenter.user is None and _proof_would_publish(submission, history, decision, settings):
+        proof.offer(response)
     if data.notify and response.status is not ResponseStatus.SPAM:
         subscriptions.subscribe(article, email, now=commenter.now)
     if response.status is ResponseStatus.APPROVED:
@@ -178,6 +188,38 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     elif response.status is ResponseStatus.PENDING:
         notifications.response_held(response)
     return response
+
+
+def _proof_would_publish(submission: Submission, history, decision: Decision,
+                         settings: DiscussionSettings) -> bool:
+    """Tell whether a held guest comment would be published if its author proved the address:
+    an approved comment was written with it, but this browser shows no proof."""
+    if decision.status is not ResponseStatus.PENDING or history.proven_previously_approved:
+        return False
+    if not history.address_previously_approved:
+        return False
+    proven = replace(history, proven_previously_approved=True)
+    return decide(submission, proven, settings.rules()).status is ResponseStatus.APPROVED
+
+
+def publish_proven(response: Response, commenter: Commenter,
+                   settings: DiscussionSettings) -> ResponseStatus:
+    """Decide a held comment again now that this browser proved its address (through a link
+    mailed to it), and return where it is. The rules still apply: held for links, it stays
+    held; only a comment still waiting for a moderator moves."""
+    if response.status is not ResponseStatus.PENDING:
+        return response.status
+    proven_emails = commenter.proven_emails | {response.author_email}
+    history = moderation.history_for(response.author_email, None, commenter.own_ids,
+                                     proven_emails)
+    decision = decide(moderation.stored_submission(response), history, settings.rules())
+    if decision.status is not response.status:
+        before = response.status
+        moderation.set_status(response, decision.status, commenter.now, decision.reason)
+        moderation.record(response, None, "address proven", before, commenter.now, via="email")
+        if decision.status is ResponseStatus.APPROVED:
+            notifications.response_approved(response)
+    return response.status
 
 
 def preview_html(body: str) -> str:
@@ -203,22 +245,64 @@ def can_change(response: Response, commenter: Commenter, settings: DiscussionSet
 
 
 def edit_comment(response: Response, body: str, commenter: Commenter,
-                 settings: DiscussionSettings) -> None:
-    """Replace the text of the commenter's own recent comment."""
+                 settings: DiscussionSettings) -> ResponseStatus:
+    """Replace the text of the commenter's own recent comment, and decide it again.
+
+    The new text goes through the same rules as a new comment, with what was stored when it
+    was posted (IP, user agent, name, email, website) and the author's history, in which the
+    comment itself counts when it is approved. An edit can hold a published comment or make
+    it spam; it never publishes one that waits for a moderator. Return where it is now.
+    """
     body = normalise_text(body)
     if not body:
         raise CommentRefused({"body": "Write your comment first."})
     if len(body) > settings.max_comment_length:
         raise CommentRefused({"body": f"The limit is {settings.max_comment_length:,} characters."})
+    before = response.status
     response.body_source = body
     response.body_html = render_comment(body)
     response.edited_at = commenter.now
+    author = response.user
+    history = moderation.history_for(response.author_email, author, commenter.own_ids,
+                                     commenter.proven_emails)
+    decision = decide(moderation.stored_submission(response, author.role if author else None),
+                      history, settings.rules())
+    reason = f"{decision.reason} (after an edit by its author)"
+    if decision.status is ResponseStatus.APPROVED and before is not ResponseStatus.APPROVED:
+        # It waits for a moderator as it did, whatever held it before.
+        response.moderation_reason = "held: edited by its author while waiting for a moderator"
+    elif decision.status is not before:
+        moderation.set_status(response, decision.status, commenter.now, reason)
+    elif before is ResponseStatus.PENDING:
+        response.moderation_reason = reason[:300]  # why it waits may have changed
+    moderation.record(response, commenter.user, "edit", before, commenter.now, via="author")
+    if before is ResponseStatus.APPROVED and response.status is ResponseStatus.PENDING:
+        notifications.response_held(response)
+    return response.status
 
 
-def delete_own(response: Response) -> None:
-    """Move the commenter's own comment to the trash, where a moderator can still restore it."""
-    response.status = ResponseStatus.TRASH
-    response.moderation_reason = "trash: deleted by its author"
+def delete_own(response: Response, commenter: Commenter) -> None:
+    """Move the commenter's own comment to the trash, where a moderator can still restore it
+    to what it was."""
+    before = response.status
+    moderation.set_status(response, ResponseStatus.TRASH, commenter.now,
+                          "trash: deleted by its author")
+    moderation.record(response, commenter.user, "trash", before, commenter.now, via="author")
+
+
+# --- how responses are shown ---------------------------------------------------------------
+
+def badge_for(response: Response, article: Article) -> str | None:
+    """Say who a response is from when it matters: "Author" for the article's author, "Staff"
+    for the site's own people. Only a logged-in account earns one; a typed name never does.
+    Reads `response.user`, which thread queries load with the responses."""
+    if response.user_id is None:
+        return None
+    if response.user_id == article.author_id:
+        return "Author"
+    if response.user is not None and response.user.role in TRUSTED_ROLES:
+        return "Staff"
+    return None
 
 
 # --- reading threads ---------------------------------------------------------------------------

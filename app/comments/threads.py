@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.comments.services import Commenter, visible_to
 from app.core.settings import DiscussionSettings
@@ -76,7 +77,8 @@ def thread_page(article: Article, commenter: Commenter | None, settings: Discuss
     per_page = max(settings.threads_per_page, 1)
     pages = max((threads + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    query = select(Response).where(*shown)
+    # With their accounts, in the same query: a response by staff shows a badge.
+    query = select(Response).where(*shown).options(joinedload(Response.user))
     if pages > 1:
         thread_ids = (select(Response.thread_id).where(*shown).group_by(Response.thread_id)
                       .order_by(_ordered_threads(settings))

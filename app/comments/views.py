@@ -8,15 +8,19 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_limiter.util import get_remote_address
 
 from app.blog.services import article_by_path, visible_articles
-from app.comments import bp, feeds, services, subscriptions
+from app.comments import bp, feeds, proof, services, subscriptions
 from app.comments.forms import CommentForm, EditCommentForm
 from app.comments.identity import (
     current_commenter,
+    remember_proven,
     remember_response,
+    renewed_stamp,
     save_details,
     seconds_since_shown,
 )
 from app.comments.presenter import (
+    new_comment_form,
+    note_for,
     render_article_page,
     render_form_fragment,
     render_response_fragment,
@@ -24,6 +28,7 @@ from app.comments.presenter import (
 from app.comments.threads import page_of
 from app.core import settings as site_settings
 from app.core.identicon import identicon_svg
+from app.errors import CSRF_HANDLERS, MESSAGES
 from app.extensions import csrf, db, limiter
 from app.models import Article, Response, ResponseStatus
 from app.models.types import utcnow
@@ -35,10 +40,33 @@ def _wants_fragment() -> bool:
 
 
 def _live_article(article_id: int) -> Article:
-    article = db.session.scalars(visible_articles().where(Article.id == article_id)).first()
+    article = _article_or_none(article_id)
     if article is None:
         abort(404)
     return article
+
+
+def _article_or_none(article_id: int | None) -> Article | None:
+    if article_id is None:
+        return None
+    return db.session.scalars(visible_articles().where(Article.id == article_id)).first()
+
+
+def _error_page(code: int):
+    """The site's own page for an error that an endpoint other than the comment post hit."""
+    title, message = MESSAGES[code]
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _form_again(form: CommentForm, status: int):
+    """Answer the comment post with its form again: the fragment for the script, else the
+    article page (whose form the browser lands on, through the form's #respond)."""
+    article = _article_or_none((request.view_args or {}).get("article_id"))
+    if article is None:
+        return _error_page(404)
+    if _wants_fragment():
+        return render_form_fragment(article, form, None, status)
+    return render_article_page(article, form=form, status=status)
 
 
 def response_url(response: Response) -> str:
@@ -51,10 +79,18 @@ def _comment_rate() -> str:
     return current_app.config["COMMENT_RATE_LIMIT"]
 
 
+@bp.get("/articles/<int:article_id>/comments")
+def post_page(article_id: int):
+    """The address a form without JavaScript lands on after a preview or an error: opened
+    again (a reload, a bookmark), it leads to the article's form."""
+    return redirect(permalink(_live_article(article_id)) + "#respond")
+
+
 @bp.post("/articles/<int:article_id>/comments")
 @limiter.limit(_comment_rate, key_func=get_remote_address)
 def post(article_id: int):
     article = _live_article(article_id)
+    # The form keeps its stamp (when it was first shown) through previews and errors.
     form = CommentForm()
     if form.preview.data:
         preview = services.preview_html(form.body.data or "")
@@ -67,11 +103,14 @@ def post(article_id: int):
     commenter = current_commenter()
     data.honeypot = form.homepage.data or ""
     data.seconds_to_fill = seconds_since_shown(form.stamp.data or "", commenter.now)
+    settings = site_settings.load()
     try:
-        response = services.submit_comment(article, data, commenter, site_settings.load())
+        response = services.submit_comment(article, data, commenter, settings)
     except services.CommentRefused as refusal:
         for name, message in refusal.errors.items():
             getattr(form, name).errors = [*getattr(form, name).errors, message]
+        if "stamp" in refusal.errors:
+            form.stamp.data = renewed_stamp(commenter.now, settings.min_fill_seconds)
         if _wants_fragment():
             return render_form_fragment(article, form, None, 422)
         return render_article_page(article, form=form, status=422)
@@ -81,7 +120,7 @@ def post(article_id: int):
     else:
         if response.status is ResponseStatus.PENDING:
             flash("Thank you. Your comment is awaiting moderation; until then only you see it.",
-                  "info")
+                  note_for(response.id, "info"))
         result = redirect(response_url(response))
     remember_response(result, response.id)
     if commenter.user is None:
@@ -94,14 +133,46 @@ def post(article_id: int):
 def too_many(error):
     """Refuse a comment posted too often with the form again, the text kept, and the wait."""
     if request.endpoint != "comments.post":
-        return error
-    article = _live_article(request.view_args["article_id"])
+        return _error_page(429)
     form = CommentForm()
     form.body.errors = [f"Too many comments from your address ({error.description}). "
                         "Wait a little and send it again; your text is kept here."]
-    if _wants_fragment():
-        return render_form_fragment(article, form, None, 429)
-    return render_article_page(article, form=form, status=429)
+    return _form_again(form, 429)
+
+
+def _size(limit: int | None) -> str:
+    if not limit:
+        return "the most this site accepts"
+    size = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    return f"{size}, the most this site accepts"
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """Refuse a comment post over the size limit in the form's own way. Its body was not read,
+    so the form comes back empty; the text is still in the browser (and with JavaScript, in
+    the form, where the script keeps it)."""
+    if request.endpoint != "comments.post":
+        return _error_page(413)
+    limit = request.max_content_length or current_app.config.get("MAX_FORM_MEMORY_SIZE")
+    form = new_comment_form(unread=True)
+    kept = ("Your text is still here in the form: shorten it and send it again."
+            if _wants_fragment() else
+            "It could not be kept here, but it is still in your browser: go back to find it, "
+            "shorten it and send it again.")
+    form.body.errors = [f"What you sent is over {_size(limit)}, so it was not received. {kept}"]
+    return _form_again(form, 413)
+
+
+def expired_form(error):
+    """A comment post whose security token was missing or out of date: the form again, with
+    what was typed and a fresh token (with JavaScript and without)."""
+    form = CommentForm()
+    form.form_errors.append("Your form had expired; check it and send it again.")
+    return _form_again(form, 400)
+
+
+CSRF_HANDLERS["comments.post"] = expired_form
 
 
 @bp.get("/comment/<int:response_id>/", endpoint="permalink")
@@ -126,16 +197,21 @@ def edit(response_id: int):
     if request.method == "GET":
         form.body.data = response.body_source
     elif form.validate_on_submit():
+        was_public = response.status is ResponseStatus.APPROVED
         try:
-            services.edit_comment(response, form.body.data or "", current_commenter(),
-                                  site_settings.load())
+            status = services.edit_comment(response, form.body.data or "", current_commenter(),
+                                           site_settings.load())
         except services.CommentRefused as refusal:
             form.body.errors = [refusal.errors["body"]]
         else:
             db.session.commit()
-            flash("Your comment is updated.", "success")
-            return redirect(response_url(response) if response.status is
-                            ResponseStatus.APPROVED else permalink(response.article))
+            if was_public and status is not ResponseStatus.APPROVED:
+                flash("Your edited comment is held for moderation: until a moderator approves "
+                      "it, only you see it.", note_for(response.id, "info"))
+            else:
+                flash("Your comment is updated.", note_for(response.id))
+            # The note shows beside the comment, where the browser lands.
+            return redirect(response_url(response))
     return render_template("comments/edit.html", form=form, response=response), \
         422 if form.errors else 200
 
@@ -143,10 +219,32 @@ def edit(response_id: int):
 @bp.post("/comment/<int:response_id>/delete")
 def delete(response_id: int):
     response = _own_recent(response_id)
-    services.delete_own(response)
+    services.delete_own(response, current_commenter())
     db.session.commit()
+    # The note shows at the top of the responses, where the browser lands.
     flash("Your comment is deleted.", "success")
     return redirect(permalink(response.article) + "#responses")
+
+
+@bp.route("/comments/publish/<token>", methods=["GET", "POST"])
+def prove_address(token: str):
+    """A link mailed to a held comment's address: its page asks (GET, which a mail client's
+    preview may open); its button (POST) remembers the address in this browser and decides the
+    comment again with that proof."""
+    try:
+        response = proof.read_token(token)
+    except proof.BadProofLink as error:
+        return render_template("comments/proof.html", error=str(error)), 400
+    if request.method == "GET":
+        return render_template("comments/proof.html", response=response)
+    commenter = current_commenter()
+    status = services.publish_proven(response, commenter, site_settings.load())
+    db.session.commit()
+    answer = make_response(render_template(
+        "comments/proof.html", response=response, done=True, status=status.value,
+        link=response_url(response) if status is ResponseStatus.APPROVED else None))
+    remember_proven(answer, response.author_email)
+    return answer
 
 
 @bp.route("/subscriptions/confirm/<token>", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 
 ARTICLE_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "dd", "dl", "dt", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
     "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
@@ -60,10 +60,11 @@ def strip_tags(html: str) -> str:
 
 
 COMMENT_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "p", "q", "s",
-    "strong",
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "li", "ol", "p",
+    "pre", "q", "s", "strong", "ul",
 })
-COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"], "q": ["cite"]}
+COMMENT_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"], "q": ["cite"],
+                      "ol": ["start"]}
 LINK_REL = "nofollow ugc"
 
 
@@ -82,10 +83,12 @@ _comment_cleaner = bleach.Cleaner(
     protocols=PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_force_rel], skip_tags={"code"})],
+    filters=[partial(LinkifyFilter, callbacks=[_force_rel], skip_tags={"code", "pre"})],
 )
+# Lists and fenced code (```) render; indented code stays off, so that pasted text indented
+# by four spaces is not turned into code.
 _comment_markdown = MarkdownIt("commonmark", {"html": True, "breaks": True}).disable(
-    ["heading", "lheading", "table", "image", "hr", "list", "code", "fence"], ignoreInvalid=True
+    ["heading", "lheading", "table", "image", "hr", "code"], ignoreInvalid=True
 )
 
 

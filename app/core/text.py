@@ -53,3 +53,52 @@ def parse_tag_list(raw: str) -> tuple[list[str], list[str]]:
             seen.add(key)
             names.append(name)
     return names, rejected
+
+
+# Format characters that join letters in some scripts and in emoji: kept in names.
+_JOINERS = {"\u200c", "\u200d"}
+# Letters and signs that show as nothing: Hangul fillers, the blank Braille pattern.
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def clean_line(text: str) -> str:
+    """Return a single-line field (a name) as it should be stored and shown.
+
+    Control and format characters are dropped: the bidirectional embeddings, overrides and
+    isolates (U+202A–202E, U+2066–2069), the direction marks (U+200E, U+200F, U+061C), zero
+    width spaces and the like, so that nobody's name can turn the text around it or hide in
+    it; line breaks and tabs become spaces, and runs of spaces one. The zero-width joiner and
+    non-joiner stay: scripts such as Persian and emoji sequences need them.
+    """
+    kept = []
+    for char in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(char)
+        if category in ("Zl", "Zp") or char in "\t\n\r\v\f\x85":
+            kept.append(" ")
+        elif category in ("Cc", "Cf", "Cs", "Co", "Cn") and char not in _JOINERS:
+            continue
+        else:
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def has_visible(text: str) -> bool:
+    """Tell whether the text has at least one character that shows: a letter, a digit, a
+    punctuation mark or a symbol (not a space, a joiner, a lone accent or a blank filler)."""
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LETTERS for c in text)
+
+
+def clean_name(value: str | None) -> str | None:
+    """A form filter for a person's name: clean_line, leaving a missing value alone."""
+    return clean_line(value) if value else value
+
+
+class VisibleName:
+    """A form validator: refuse a name with no character that shows."""
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if field.data and not has_visible(field.data):
+            raise ValidationError("Enter a name that shows: this one is made only of invisible "
+                                  "characters or spaces.")

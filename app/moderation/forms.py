@@ -25,13 +25,15 @@ from wtforms.validators import (
 )
 
 from app.core.settings import AVATAR_STYLES
+from app.core.text import VisibleName, clean_name
+from app.core.urls import WebAddress
 from app.moderation.policy import parse_network
 
 
 class QuickEditForm(FlaskForm):
-    name = StringField("Name")
+    name = StringField("Name", filters=[clean_name], validators=[VisibleName()])
     email = EmailField("Email", validators=[Optional(), Email("Enter a valid email address.")])
-    website = StringField("Website")
+    website = StringField("Website", validators=[WebAddress()])
     body = TextAreaField("Text", validators=[DataRequired("The text cannot be empty.")])
     submit = SubmitField("Save changes")
 

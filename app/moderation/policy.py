@@ -47,10 +47,14 @@ class Submission:
 class History:
     """What the database knows about the author, looked up by the caller."""
 
-    # An approved comment by this author AND proof it is them (member account, the signed
-    # cookie of the browser that wrote it, or a confirmed email address).
+    # An approved comment by this author AND proof it is them: their member account, the
+    # signed cookie of the browser that wrote it, or this browser's cookie of the addresses it
+    # proved by opening a link mailed to them. A typed address alone proves nothing.
     proven_previously_approved: bool = False
     approved_count: int = 0  # approved responses of this member
+    # An approved comment was written with this email address, proof or not. The rules never
+    # approve on it; it tells the site that mailing the address a link could prove it.
+    address_previously_approved: bool = False
 
 
 @dataclass(frozen=True)

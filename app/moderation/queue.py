@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.core.converters import int_arg
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus
 
@@ -29,9 +30,9 @@ class QueueFilter:
         return cls(
             status=status if status in TABS else "pending",
             kind=kind if kind in {k.value for k in ResponseKind} else "",
-            article_id=args.get("article", type=int),
+            article_id=int_arg(args, "article", None),
             search=args.get("q", "").strip()[:200],
-            page=max(args.get("page", 1, type=int), 1),
+            page=int_arg(args, "page", 1),
         )
 
     def as_args(self, **changes) -> dict:

@@ -11,17 +11,18 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 
 from app.core.sanitize import render_comment
+from app.core.text import clean_line
+from app.core.urls import clean_url
 from app.extensions import db
 from app.models import (
     ModerationEvent,
     Response,
     ResponseKind,
     ResponseStatus,
-    Subscription,
     User,
 )
 from app.moderation import notifications
-from app.moderation.policy import History
+from app.moderation.policy import History, Submission
 
 S = ResponseStatus
 
@@ -121,9 +122,9 @@ def quick_edit(response: Response, actor: User, *, name: str, email: str, websit
                body: str, now: datetime) -> None:
     """Correct a response's author details or text; the source is kept as typed."""
     before = response.status
-    response.author_name = name.strip()[:200]
+    response.author_name = clean_line(name)[:200]
     response.author_email = email.strip().lower()[:254]
-    response.author_url = website.strip()[:500]
+    response.author_url = clean_url(website)  # BadUrl for anything but an http(s) address
     response.body_source = body.replace("\r\n", "\n").strip()
     if response.kind in (ResponseKind.COMMENT, ResponseKind.QUESTION):
         response.body_html = render_comment(response.body_source)
@@ -131,22 +132,40 @@ def quick_edit(response: Response, actor: User, *, name: str, email: str, websit
     record(response, actor, "edit", before, now)
 
 
-def history_for(email: str, user: User | None, own_ids: frozenset[int]) -> History:
-    """Look up what the rules need to know about an author, in at most two queries."""
+def history_for(email: str, user: User | None, own_ids: frozenset[int],
+                proven_emails: frozenset[str] = frozenset()) -> History:
+    """Look up what the rules need to know about an author, in at most two queries.
+
+    A guest is proven by the signed cookie of the browser that wrote an approved comment
+    (`own_ids`), or by this browser's signed list of addresses it proved by opening a link
+    mailed to them (`proven_emails`). Knowing an address proves nothing: anyone can type it.
+    """
     approved = (Response.status == S.APPROVED) & (Response.kind == ResponseKind.COMMENT)
     if user is not None:
         count = db.session.scalar(select(func.count()).select_from(Response).where(
             Response.user_id == user.id, Response.status == S.APPROVED)) or 0
         proven = db.session.scalar(select(exists().where(approved, Response.user_id == user.id)))
-        return History(proven_previously_approved=bool(proven), approved_count=count)
+        return History(proven_previously_approved=bool(proven), approved_count=count,
+                       address_previously_approved=bool(proven))
     email = email.lower()
-    by_cookie = exists().where(approved, Response.author_email == email,
-                               Response.id.in_(own_ids or [-1]))
-    by_confirmed_address = exists().where(Subscription.email == email,
-                                          Subscription.confirmed_at.is_not(None)) \
-        & exists().where(approved, Response.author_email == email)
-    proven = db.session.scalar(select(by_cookie | by_confirmed_address))
-    return History(proven_previously_approved=bool(proven))
+    by_address = exists().where(approved, Response.author_email == email)
+    if email in {e.lower() for e in proven_emails}:
+        proven = by_address
+    else:
+        proven = exists().where(approved, Response.author_email == email,
+                                Response.id.in_(own_ids or [-1]))
+    proven_row, known = db.session.execute(select(proven, by_address)).one()
+    return History(proven_previously_approved=bool(proven_row),
+                   address_previously_approved=bool(known))
+
+
+def stored_submission(response: Response, role=None) -> Submission:
+    """What was submitted with a response, read back to decide it again (after an edit, or
+    once its author proved the address). The form's bot traps were judged when it arrived."""
+    return Submission(kind=response.kind, role=role, body=response.body_source,
+                      name=response.author_name, email=response.author_email,
+                      website=response.author_url, ip=response.author_ip,
+                      user_agent=response.user_agent)
 
 
 def pending_count() -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.comments import services as comments
 from app.core import settings as site_settings
+from app.core.converters import int_arg
 from app.core.permissions import admins_only, roles_required
 from app.core.redirects import local_path
 from app.extensions import db
@@ -167,7 +168,7 @@ def settings():
 def log():
     page = db.paginate(select(ModerationEvent).order_by(ModerationEvent.created_at.desc(),
                                                         ModerationEvent.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=int_arg(request.args, "page", 1), per_page=50, error_out=False)
     return render_template("moderation/log.html", page=page)
 
 

@@ -4,15 +4,22 @@ the edit window, errors beside the fields and the preview (issue #3)."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
+from app import create_app, tasks
+from app.core import ratelimit
+from app.extensions import db as db_
+from app.extensions import limiter
 from app.models import Response, ResponseStatus, Role
 from app.models.types import utcnow
 from tests.browser.helpers import log_in
+from tests.conftest import TEST_CONFIG
 from tests.factories import change_settings, make_article, make_response, make_user
 
 pytestmark = pytest.mark.browser
@@ -105,7 +112,7 @@ def test_guest_comment_waits_for_moderation_then_everyone_sees_it(
     expect(mine.locator("strong")).to_have_text("nobody")
     expect(mine).to_contain_text(AWAITING)
     expect(mine.get_by_role("link", name="Ada Guest")).to_have_attribute(
-        "href", "http://ada.example.org")
+        "href", "http://ada.example.org/")  # normalised by the one URL rule
     expect(page.locator("#no-responses")).to_have_count(0)
     response = stored(db, body)
     assert response.status is ResponseStatus.PENDING
@@ -362,3 +369,235 @@ def test_preview_shows_the_rendered_comment_and_stores_nothing(
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.locator("li.response")).to_have_count(0)
     assert response_count(db) == 0
+
+
+# --- issue 8: what the script does when a post does not go through (item 12) ------------------
+
+STATUS = "[data-form-status]"
+
+
+@pytest.fixture
+def limited_server(app, database_url):
+    """A second app on the suite's database with a limit of one comment a minute, served over
+    HTTP like the live server (the suite's own app runs with rate limits off)."""
+    was_enabled = limiter.enabled
+    limited = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                          "RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "1 per minute"})
+    server = make_server("127.0.0.1", 0, limited, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    limiter.enabled = was_enabled
+    tasks.bind_app(app)
+    ratelimit.reset(limited)
+    with limited.app_context():
+        db_.session.remove()
+        db_.engine.dispose()
+
+
+def test_with_javascript_a_429_shows_the_servers_answer_beside_the_form_with_the_text(
+        open_page, limited_server, article, db, quick_posting):
+    page = open_page()
+    page.goto(f"{limited_server.url}{article.path}")
+    fill_guest_form(page, "The first one goes through.")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("li.response", has_text="The first one goes through.")).to_be_visible()
+
+    page.get_by_label("Comment", exact=True).fill("A second thought, too soon.")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Post Comment").click()
+    assert answer.value.status == 429
+
+    body = page.get_by_label("Comment", exact=True)
+    expect(page.locator(".field.has-error", has=body)).to_contain_text(
+        "Too many comments from your address")
+    expect(body).to_have_value("A second thought, too soon.")
+    expect(page.get_by_role("button", name="Post Comment")).to_be_enabled()
+    assert response_count(db) == 1
+
+
+def test_with_javascript_a_stale_token_gives_the_form_back_and_a_second_send_works(
+        open_page, live_server, article_url, db):
+    page = open_page()
+    page.goto(article_url)
+    fill_guest_form(page, "Typed while the session ran out.")
+    page.context.clear_cookies(name="session")  # the form's token now matches nothing
+
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Post Comment").click()
+    assert answer.value.status == 400
+    expect(page.get_by_role("alert")).to_have_text(
+        "Your form had expired; check it and send it again.")
+    expect(page.get_by_label("Comment", exact=True)).to_have_value(
+        "Typed while the session ran out.")
+    expect(page.get_by_label("Name", exact=True)).to_have_value(GUEST["name"])
+    assert response_count(db) == 0
+
+    page.get_by_role("button", name="Post Comment").click()
+    posted = page.locator("li.response", has_text="Typed while the session ran out.")
+    expect(posted).to_contain_text(AWAITING)
+    assert stored(db, "Typed while the session ran out.").status is ResponseStatus.PENDING
+
+
+def test_without_javascript_a_stale_token_gives_the_form_back_with_the_text(
+        open_page, live_server, article_url, db):
+    page = open_page(java_script_enabled=False)
+    page.goto(article_url)
+    fill_guest_form(page, "No script, same care.")
+    page.context.clear_cookies(name="session")
+    page.get_by_role("button", name="Post Comment").click()
+
+    expect(page).to_have_url(re.compile(r"/articles/\d+/comments#respond$"))
+    expect(page.get_by_role("alert")).to_have_text(
+        "Your form had expired; check it and send it again.")
+    expect(page.get_by_label("Comment", exact=True)).to_have_value("No script, same care.")
+    expect(page.locator("#respond")).to_be_in_viewport()
+    page.get_by_role("button", name="Post Comment").click()
+    assert stored(db, "No script, same care.").status is ResponseStatus.PENDING
+
+
+def test_with_javascript_a_server_error_or_a_lost_connection_keeps_the_text_and_says_so(
+        open_page, live_server, article_url, db):
+    page = open_page()
+    page.goto(article_url)
+    fill_guest_form(page, "Words that must not be lost.")
+    body = page.get_by_label("Comment", exact=True)
+    post_button = page.get_by_role("button", name="Post Comment")
+
+    # A real failure on the server: a setting it cannot use (no mock of the app).
+    change_settings(max_comment_length="not a number")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        post_button.click()
+    assert answer.value.status == 500
+    status = page.locator(STATUS).get_by_role("alert")
+    expect(status).to_contain_text("Your comment was not posted: the site hit an error")
+    expect(status).to_contain_text("Your text is still here")
+    expect(body).to_have_value("Words that must not be lost.")
+    expect(post_button).to_be_enabled()
+    expect(page.get_by_role("button", name="Preview")).to_be_enabled()
+    change_settings(max_comment_length=65525)
+
+    # The connection fails (the only simulated case: the request never reaches the server).
+    page.route(re.compile(r"/articles/\d+/comments$"), lambda route: route.abort())
+    post_button.click()
+    expect(status).to_contain_text("the connection to the site failed")
+    expect(body).to_have_value("Words that must not be lost.")
+    expect(post_button).to_be_enabled()
+    page.unroute(re.compile(r"/articles/\d+/comments$"))
+    assert response_count(db) == 0
+
+    # Sent again, it goes through, and the message goes away.
+    post_button.click()
+    expect(page.locator("li.response", has_text="Words that must not be lost.")).to_be_visible()
+    expect(page.locator(STATUS)).to_be_empty()
+    assert stored(db, "Words that must not be lost.").status is ResponseStatus.PENDING
+
+
+def test_with_javascript_an_article_gone_meanwhile_gets_the_servers_message(
+        open_page, live_server, article_url, article, db):
+    page = open_page()
+    page.goto(article_url)
+    fill_guest_form(page, "Posted to a vanished article.")
+    db.session.delete(db.session.get(type(article), article.id))
+    db.session.commit()
+    page.get_by_role("button", name="Post Comment").click()
+    status = page.locator(STATUS).get_by_role("alert")
+    expect(status).to_contain_text("Your comment was not posted (Page not found")
+    expect(page.get_by_label("Comment", exact=True)).to_have_value(
+        "Posted to a vanished article.")
+
+
+# --- preview, then post, is not a bot's speed (item 13) ---------------------------------------
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_preview_then_post_is_not_spam(open_page, live_server, article_url, db, javascript):
+    change_settings(min_fill_seconds=2)  # a post within 2 s of the form's showing is a bot's
+    page = open_page(java_script_enabled=javascript)
+    page.goto(article_url)
+    fill_guest_form(page, "Read twice, posted once.")
+    page.wait_for_timeout(2500)  # a person reading what they wrote
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".comment-preview")).to_be_visible()
+    page.get_by_role("button", name="Post Comment").click()  # at once after the preview
+
+    expect(page.locator("li.response", has_text="Read twice, posted once.")).to_contain_text(
+        AWAITING)
+    response = stored(db, "Read twice, posted once.")
+    assert response.status is ResponseStatus.PENDING, response.moderation_reason
+
+
+# --- without JavaScript, land where the form and the notes are (item 15) -----------------------
+
+def test_without_javascript_preview_lands_on_the_form_and_its_address_leads_back(
+        open_page, live_server, article_url, article, db):
+    article.body_source = "\n\n".join(f"Paragraph {n} of a long article." for n in range(60))
+    article.body_html = "".join(f"<p>Paragraph {n} of a long article.</p>" for n in range(60))
+    db.session.commit()
+    page = open_page(java_script_enabled=False)
+    page.goto(article_url)
+    fill_guest_form(page, "Let me see it first.")
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page).to_have_url(f"{live_server.url}/articles/{article.id}/comments#respond")
+    expect(page.locator(".comment-preview")).to_be_in_viewport()
+    expect(page.locator("#respond")).to_be_in_viewport()
+    expect(page.get_by_role("heading", level=1)).not_to_be_in_viewport()
+
+    page.goto(f"{live_server.url}/articles/{article.id}/comments")  # reopened, bookmarked
+    expect(page).to_have_url(f"{article_url}#respond")
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_after_editing_or_deleting_the_note_is_where_the_browser_lands(
+        open_page, live_server, article_url, article, db, javascript, quick_posting):
+    article.body_html = "".join(f"<p>Paragraph {n} of a long article.</p>" for n in range(60))
+    db.session.commit()
+    for n in range(8):
+        make_response(article, body=f"An earlier comment, number {n}.")
+    page = open_page(java_script_enabled=javascript)
+    page.goto(article_url)
+    fill_guest_form(page, "Mine, with a tpyo.")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("li.response", has_text="Mine, with a tpyo.")).to_be_visible()
+    response = stored(db, "Mine, with a tpyo.")
+    mine = card(page, response.id)
+
+    mine.get_by_role("link", name="Edit").click()
+    page.get_by_label("Comment", exact=True).fill("Mine, with a typo fixed.")
+    page.get_by_role("button", name="Save changes").click()
+    note = mine.get_by_role("status").filter(has_text="Your comment is updated.")
+    expect(note).to_be_in_viewport()
+    expect(mine).to_contain_text("Mine, with a typo fixed.")
+
+    mine.get_by_role("button", name="Delete").click()
+    note = page.locator("#responses").get_by_role("status").filter(
+        has_text="Your comment is deleted.")
+    expect(note).to_be_in_viewport()
+    expect(page.locator(f"#comment-{response.id}")).to_have_count(0)
+
+
+# --- a reply at the depth limit goes where the server keeps it (item 9) ------------------------
+
+def test_a_reply_at_the_depth_limit_shows_where_a_reload_shows_it(
+        open_page, live_server, article_url, article, db, quick_posting):
+    change_settings(thread_depth=2)
+    root = make_response(article, author_name="Root Writer", body="The root of it.")
+    answered = make_response(article, parent=root, author_name="Ann Swer", body="First answer.")
+    make_response(article, parent=root, author_name="Sec Ond", body="Second answer.")
+    page = open_page()
+    page.goto(article_url)
+    card(page, answered.id).get_by_role("link", name="Reply").click()
+    fill_guest_form(page, "Replying to the first answer.")
+    page.get_by_role("button", name="Post Comment").click()
+
+    siblings = page.locator(f"li#comment-{root.id} > ol.children > li.response")
+    expect(siblings).to_have_count(3)
+    expect(siblings.last).to_contain_text("Replying to the first answer.")
+    reply = stored(db, "Replying to the first answer.")
+    assert (reply.parent_id, reply.depth) == (root.id, 1)  # stored one level up, bounded
+    page.reload()
+    expect(siblings).to_have_count(3)
+    expect(siblings.last).to_have_attribute("id", f"comment-{reply.id}")

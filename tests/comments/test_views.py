@@ -8,10 +8,12 @@ from xml.etree import ElementTree
 
 import pytest
 
+from app.comments import identity
 from app.core import pagecache
 from app.extensions import db as _db
-from app.models import Response, ResponseKind, ResponseStatus, Role
+from app.models import ModerationEvent, Response, ResponseKind, ResponseStatus, Role
 from app.models.types import utcnow
+from app.moderation import services as moderation
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, change_settings, make_article, make_response, make_user
 
@@ -55,7 +57,8 @@ def test_comment_shows_author_link_avatar_date_and_permalink(app, forms, db):
     make_response(article, author_name="Lin", author_url="https://lin.example.org",
                   author_email="lin@example.org", body="Nice")
     html = forms.client.get(article.path).get_data(as_text=True)
-    assert '<a href="https://lin.example.org" rel="nofollow ugc" class="url">Lin</a>' in html
+    assert ('<a href="https://lin.example.org" rel="nofollow ugc" class="url"><bdi>Lin</bdi></a>'
+            in html)
     assert re.search(r'<img class="avatar" src="/avatar/[0-9a-f]{20}\.svg"', html)
     assert re.search(r'href="#comment-\d+"><time datetime="[^"]+">\w{3} \d+, \d{4} at '
                      r'\d+:\d\d [ap]m</time>', html)
@@ -128,7 +131,8 @@ def test_member_does_not_retype_name_and_email(forms, db):
     forms.login(user.email, PASSWORD)
     article = make_article()
     html = forms.client.get(article.path).get_data(as_text=True)
-    assert "Commenting as <strong>Mo Member</strong>" in html and 'id="email"' not in html
+    assert "Commenting as <strong><bdi>Mo Member</bdi></strong>" in html
+    assert 'id="email"' not in html
     post_comment(forms, article, name="", email="")
     stored = _db.session.scalars(_db.select(Response)).one()
     assert (stored.author_name, stored.author_email, stored.user_id) == \
@@ -227,7 +231,7 @@ def test_linkbacks_show_the_linking_post_and_excerpt(client, db):
     make_response(article, kind=ResponseKind.TRACKBACK, source_title="Gestão | Blog do Rui",
                   author_url="https://rui.example.org/p", body="texto à volta da ligação")
     html = client.get(article.path).get_data(as_text=True)
-    assert ">Gestão | Blog do Rui</a>" in html and "[…] <p>texto à volta da ligação</p> […]" \
+    assert ">Gestão | Blog do Rui</bdi></a>" in html and "[…] <p>texto à volta da ligação</p> […]" \
         in html or "[…] texto à volta da ligação […]" in html
     assert "Trackback" in html
 
@@ -284,3 +288,258 @@ def test_article_page_queries_do_not_grow_with_responses(app, forms, db, count_q
     small, large = queries_for(10), queries_for(1000)
     assert small.count == large.count, [s.split("FROM")[1][:40] for s in small.statements] + \
         ["versus"] + [s.split("FROM")[1][:40] for s in large.statements]
+
+
+# --- issue 8: the security review ---------------------------------------------------------------
+
+def stamp_in(html: str) -> str:
+    return re.search(r'name="stamp" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def old_stamp(app, seconds: float) -> str:
+    """The stamp of a form shown `seconds` ago (signed by the app, as the page would be)."""
+    with app.test_request_context():
+        return identity.renewed_stamp(utcnow(), seconds)
+
+
+def item_html(html: str, response_id: int) -> str:
+    start = html.index(f'<li id="comment-{response_id}"')
+    return html[start:html.index("</article>", start)]
+
+
+def own_comment(forms, db, article, **fields) -> Response:
+    """A guest posts (this client's browser), and a moderator approves it."""
+    post_comment(forms, article, **fields)
+    stored = db.session.scalars(db.select(Response).order_by(Response.id.desc())).first()
+    moderation.apply(stored, "approve", make_user(Role.MODERATOR), seen=None, now=utcnow())
+    db.session.commit()
+    return stored
+
+
+@pytest.mark.parametrize(("edited", "status"), [
+    ("Come to the casino", ResponseStatus.SPAM),
+    ("Deals at https://spam.example/now", ResponseStatus.SPAM),
+    (" ".join(f"https://s{n}.example.org/" for n in range(8)), ResponseStatus.PENDING),
+])
+def test_an_approved_comment_edited_into_spam_is_taken_off_the_page(app, forms, db, edited,
+                                                                   status):
+    change_settings(disallowed_words=("casino",), block_list=("spam.example",))
+    article = make_article()
+    stored = own_comment(forms, db, article, body="A fair and public point")
+    assert "A fair and public point" in app.test_client().get(article.path).get_data(True)
+
+    answer = forms.post(f"/comment/{stored.id}/edit", {"body": edited})
+
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith(f"{article.path}#comment-{stored.id}")
+    db.session.refresh(stored)
+    assert stored.status is status and stored.body_source == edited
+    stranger = app.test_client().get(article.path).get_data(as_text=True)
+    assert f'id="comment-{stored.id}"' not in stranger and "0 responses so far" in stranger
+    # Its author lands on it, with the note beside it.
+    page = forms.client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Your edited comment is held for moderation" in item_html(page, stored.id)
+    assert "Your comment is awaiting moderation." in item_html(page, stored.id)
+    events = db.session.scalars(db.select(ModerationEvent).where(
+        ModerationEvent.action == "edit")).all()
+    assert [(e.from_status, e.to_status, e.via) for e in events] == \
+        [("approved", status.value, "author")]
+
+
+def test_a_harmless_edit_lands_on_the_comment_with_the_note_beside_it(app, forms, db):
+    article = make_article()
+    stored = own_comment(forms, db, article, body="Typo herre")
+    answer = forms.post(f"/comment/{stored.id}/edit", {"body": "Typo here"})
+    db.session.refresh(stored)
+    assert stored.status is ResponseStatus.APPROVED
+    page = forms.client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert answer.headers["Location"].endswith(f"#comment-{stored.id}")
+    assert '<p class="flash flash-success" role="status">Your comment is updated.</p>' in \
+        item_html(page, stored.id)
+    assert page.count("Your comment is updated.") == 1  # not again at the top of the page
+
+
+def test_deleting_lands_on_the_note_and_a_moderator_can_restore_what_was_there(app, forms, db):
+    article = make_article()
+    stored = own_comment(forms, db, article, body="Second thoughts")
+    token = csrf_token_from(forms.client.get(article.path).get_data(as_text=True))
+    answer = forms.client.post(f"/comment/{stored.id}/delete", data={"csrf_token": token})
+    assert answer.headers["Location"].endswith(f"{article.path}#responses")
+    page = forms.client.get(answer.headers["Location"]).get_data(as_text=True)
+    responses = page[page.index('id="responses"'):]
+    assert "Your comment is deleted." in responses and page.count("Your comment is deleted.") == 1
+    db.session.refresh(stored)
+    assert (stored.status, stored.previous_status) == (ResponseStatus.TRASH,
+                                                       ResponseStatus.APPROVED)
+    [event] = db.session.scalars(db.select(ModerationEvent).where(
+        ModerationEvent.action == "trash")).all()
+    assert (event.from_status, event.to_status, event.via) == ("approved", "trash", "author")
+    moderation.apply(stored, "restore", make_user(Role.MODERATOR), seen=ResponseStatus.TRASH,
+                     now=utcnow())
+    db.session.commit()
+    assert "Second thoughts" in app.test_client().get(article.path).get_data(as_text=True)
+
+
+def test_a_name_of_invisible_characters_is_refused_beside_the_field(forms, db):
+    article = make_article()
+    answer = post_comment(forms, article, name="\u200b\u202e \u3164", body="Words to keep")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'id="name-error">Enter a name that shows' in html
+    assert "Words to keep</textarea>" in html
+
+
+def test_names_are_isolated_and_cannot_turn_the_text_around(forms, db):
+    article = make_article()
+    post_comment(forms, article, name="Bob \u202egnp.exe")
+    stored = _db.session.scalars(_db.select(Response)).one()
+    assert stored.author_name == "Bob gnp.exe"
+    html = forms.client.get(article.path).get_data(as_text=True)
+    assert "<bdi>Bob gnp.exe</bdi>" in html and "\u202e" not in html
+
+
+def test_the_articles_author_and_staff_carry_a_badge_and_a_typed_name_does_not(app, forms, db):
+    author = make_user(Role.AUTHOR, name="Maya Writer")
+    moderator = make_user(Role.MODERATOR, name="Mo Derator")
+    article = make_article(author)
+    make_response(article, body="By the author", user=author, author_name="Maya Writer")
+    make_response(article, body="By a moderator", user=moderator, author_name="Mo Derator")
+    make_response(article, body="By a member", user=make_user(), author_name="Mem")
+    make_response(article, body="By an impostor", author_name="Maya Writer",
+                  author_email=author.email)
+    html = app.test_client().get(article.path).get_data(as_text=True)
+    rows = {r.body_source: r.id for r in _db.session.scalars(_db.select(Response))}
+    author_badge = ('<span class="response-kind response-badge">Author<span '
+                    'class="visually-hidden"> of this article</span></span>')
+    staff_badge = ('<span class="response-kind response-badge">Staff<span '
+                   'class="visually-hidden"> of this site</span></span>')
+    assert author_badge in item_html(html, rows["By the author"])
+    assert staff_badge in item_html(html, rows["By a moderator"])
+    assert "response-badge" not in item_html(html, rows["By a member"])
+    assert "response-badge" not in item_html(html, rows["By an impostor"])
+
+
+def test_article_page_queries_do_not_grow_with_responses_by_accounts(app, db, count_queries):
+    """Badges read each response's account: loaded with the thread, not one query each."""
+    change_settings(threads_per_page=5000)
+    staff = [make_user(Role.MODERATOR), make_user(Role.AUTHOR)]
+
+    def queries_for(total: int) -> int:
+        article = make_article()
+        members = [make_user() for _ in range(3)]
+        for i in range(total):
+            make_response(article, user=(staff + members)[i % 5], author_name=f"R{i}")
+        pagecache.pages.clear()
+        with count_queries() as counter:
+            page = app.test_client().get(article.path)
+        assert page.get_data(as_text=True).count('class="response ') == total
+        assert page.get_data(as_text=True).count("response-badge") == total - total * 3 // 5
+        return counter.count
+
+    assert queries_for(5) == queries_for(60)
+
+
+def test_an_expired_form_comes_back_with_a_fresh_stamp_and_the_text(app, forms, db):
+    change_settings(min_fill_seconds=2)
+    article = make_article()
+    stale = old_stamp(app, 2 * 24 * 3600)
+    answer = post_comment(forms, article, stamp=stale, body="Written yesterday")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert re.search(r'role="alert" id="form-error">\s*<p>This form was opened more than a day '
+                     r'ago and has expired\. Check your comment and send it again\.</p>', html)
+    assert "Written yesterday</textarea>" in html
+    assert stamp_in(html) != stale
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(Response)) == 0
+    # Sent again at once from the form it came back in: taken, and not as a bot's.
+    again = forms.client.post(f"/articles/{article.id}/comments", data={
+        **comment(body="Written yesterday"), "stamp": stamp_in(html),
+        "csrf_token": csrf_token_from(html)})
+    assert again.status_code == 302
+    stored = _db.session.scalars(_db.select(Response)).one()
+    assert stored.status is ResponseStatus.PENDING, stored.moderation_reason
+
+
+def test_a_preview_keeps_the_stamp_of_the_first_showing(app, forms, db):
+    change_settings(min_fill_seconds=2)
+    article = make_article()
+    shown = old_stamp(app, 60)
+    preview = post_comment(forms, article, stamp=shown, preview="Preview", submit=None)
+    assert stamp_in(preview.get_data(as_text=True)) == shown
+    posted = forms.client.post(f"/articles/{article.id}/comments", data={
+        **comment(), "stamp": stamp_in(preview.get_data(as_text=True)),
+        "csrf_token": csrf_token_from(preview.get_data(as_text=True))})
+    assert posted.status_code == 302
+    stored = _db.session.scalars(_db.select(Response)).one()
+    assert stored.status is ResponseStatus.PENDING, stored.moderation_reason
+
+
+@pytest.mark.parametrize("fragment", [False, True], ids=["page", "fragment"])
+def test_a_stale_token_gives_the_form_back_with_the_text_and_a_fresh_token(client, db,
+                                                                          fragment):
+    article = make_article()
+    headers = {"X-Parley-Fragment": "1"} if fragment else {}
+    answer = client.post(f"/articles/{article.id}/comments", headers=headers, data={
+        **comment(body="Typed before lunch"), "csrf_token": "stale-token"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert "Your form had expired; check it and send it again." in html
+    assert "see the notes beside the fields" not in html
+    assert "Typed before lunch</textarea>" in html and 'value="Ada Guest"' in html
+    assert ('<section id="respond"' in html.lstrip()[:30]) is fragment
+    assert (answer.headers.get("X-Parley-Form") == "1") is fragment
+    token = csrf_token_from(html)
+    again = client.post(f"/articles/{article.id}/comments",
+                        data={**comment(body="Typed before lunch"), "csrf_token": token})
+    assert again.status_code == 302
+    assert _db.session.scalars(_db.select(Response)).one().body_source == "Typed before lunch"
+
+
+def test_other_stale_tokens_still_get_the_sites_page(client, db):
+    article = make_article()
+    stored = make_response(article)
+    answer = client.post(f"/comment/{stored.id}/delete", data={"csrf_token": "stale"})
+    assert answer.status_code == 400 and "Your form expired" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fragment", [False, True], ids=["page", "fragment"])
+def test_a_post_over_the_size_limit_answers_beside_the_comment_field(app, forms, db, monkeypatch,
+                                                                     fragment):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    article = make_article()
+    headers = {"X-Parley-Fragment": "1"} if fragment else {}
+    answer = forms.post(f"/articles/{article.id}/comments",
+                        comment(body="x" * (1024 * 1024 + 10)), form_url=article.path,
+                        headers=headers)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 413
+    error = re.search(r'id="body-error">([^<]+)</p>', html).group(1)
+    assert error.startswith("What you sent is over 1 MB, the most this site accepts, so it was "
+                            "not received.")
+    if fragment:
+        assert answer.headers["X-Parley-Form"] == "1"
+        assert error.endswith("Your text is still here in the form: shorten it and send it "
+                              "again.")
+    else:
+        assert article.title in html and "still in your browser: go back to find it" in error
+    assert 'name="csrf_token"' in html and stamp_in(html)
+    assert _db.session.scalar(_db.select(_db.func.count()).select_from(Response)) == 0
+
+
+def test_the_form_lands_on_itself_and_its_address_leads_back_to_the_article(client, db):
+    article = make_article()
+    html = client.get(article.path).get_data(as_text=True)
+    assert f'action="/articles/{article.id}/comments#respond"' in html
+    answer = client.get(f"/articles/{article.id}/comments")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == f"{article.path}#respond"
+    assert client.get("/articles/999999/comments").status_code == 404
+
+
+def test_the_form_says_lists_and_fenced_code_are_allowed(forms, db):
+    article = make_article()
+    html = forms.client.get(article.path).get_data(as_text=True)
+    assert "lists" in html and "fenced code" in html
+    post_comment(forms, article, body="- one\n- two")
+    stored = _db.session.scalars(_db.select(Response)).one()
+    assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in stored.body_html

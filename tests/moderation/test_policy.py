@@ -225,6 +225,11 @@ def test_previously_approved_needs_proof_and_the_setting():
     assert decide(guest(), PROVEN, Rules(previously_approved=False)) == DEFAULT_HOLD
 
 
+def test_a_known_address_without_proof_is_held():
+    """An approved comment under the address proves nothing by itself: anyone can type it."""
+    assert decide(guest(), History(address_previously_approved=True), Rules()) == DEFAULT_HOLD
+
+
 def test_member_trust_is_off_by_default():
     assert decide(guest(role=Role.MEMBER), History(approved_count=1000), Rules()) == DEFAULT_HOLD
 

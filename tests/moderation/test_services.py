@@ -283,19 +283,39 @@ def test_the_browser_cookie_listing_the_approved_comment_proves_it(db):
                            frozenset({someone_elses.id})).proven_previously_approved
 
 
-@pytest.mark.parametrize(("confirmed", "approved_comment", "proven"), [
-    (True, True, True),
-    (False, True, False),  # an unconfirmed subscription proves nothing
-    (True, False, False),  # a confirmed address with nothing approved
-])
-def test_a_confirmed_subscription_proves_the_address(db, confirmed, approved_comment, proven):
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_a_confirmed_subscription_proves_nothing(db, confirmed):
+    """Anyone who knows the address of a subscriber who confirmed it could borrow it."""
     article, other = make_article(), make_article()
-    make_response(article, status=S.APPROVED if approved_comment else S.PENDING,
-                  author_email="ada@example.org")
+    make_response(article, status=S.APPROVED, author_email="ada@example.org")
     db.session.add(Subscription(article=other, email="ada@example.org",
                                 confirmed_at=utcnow() if confirmed else None))
     db.session.commit()
-    assert history_for("ada@example.org", None, frozenset()).proven_previously_approved is proven
+    history = history_for("ada@example.org", None, frozenset())
+    assert not history.proven_previously_approved
+    assert history.address_previously_approved  # known, so a link may be mailed to prove it
+
+
+@pytest.mark.parametrize(("status", "proven_list", "proven"), [
+    (S.APPROVED, {"ada@example.org"}, True),
+    (S.APPROVED, {"Ada@Example.org"}, True),  # addresses compare in lowercase
+    (S.PENDING, {"ada@example.org"}, False),  # a proven address with nothing approved
+    (S.APPROVED, {"eve@example.org"}, False),  # another address proven in this browser
+    (S.APPROVED, set(), False),
+])
+def test_an_address_proven_in_this_browser_proves_its_approved_comments(db, status,
+                                                                        proven_list, proven):
+    make_response(make_article(), status=status, author_email="ada@example.org")
+    history = history_for("ADA@example.org", None, frozenset(), frozenset(proven_list))
+    assert history.proven_previously_approved is proven
+    assert history.address_previously_approved is (status is S.APPROVED)
+
+
+def test_an_address_without_approved_comments_is_not_known(db):
+    make_response(make_article(), status=S.APPROVED, author_email="eve@example.org")
+    make_response(make_article(), status=S.TRASH, author_email="ada@example.org")
+    history = history_for("ada@example.org", None, frozenset())
+    assert history == History()
 
 
 # --- end to end through submit_comment ---------------------------------------------------

@@ -145,7 +145,7 @@ def test_a_row_shows_kind_author_article_parent_excerpt_and_reason(app, mod, db)
     assert '<span class="response-kind">comment</span>' in comment_row
     assert "<strong>Gus Guest</strong>" in comment_row
     assert '<a href="mailto:gus@example.org">gus@example.org</a>' in comment_row
-    assert '<a href="http://gus.example.net" rel="nofollow ugc noopener">' in comment_row
+    assert '<a href="http://gus.example.net/" rel="nofollow ugc noopener">' in comment_row
     assert '?status=all&amp;q=127.0.0.1">127.0.0.1</a>' in comment_row
     assert f'<a href="{article.path}">Roadmaps that last</a>' in comment_row
     assert f"reply to #{parent.id} by Parent Person" in comment_row
@@ -380,7 +380,7 @@ def test_quick_edit_saves_and_rerenders_the_text(mod, db):
     assert result.status_code == 302 and result.headers["Location"] == back
     stored = db.session.get(Response, response)
     assert (stored.author_name, stored.author_email, stored.author_url) == \
-        ("Ann Editor", "ann@example.org", "https://ann.example")
+        ("Ann Editor", "ann@example.org", "https://ann.example/")
     assert stored.body_source == "The **fixed** text\nline two"
     assert "<strong>fixed</strong>" in stored.body_html and "Teh typo" not in stored.body_html
     assert stored.edited_at is not None and stored.status is S.PENDING
