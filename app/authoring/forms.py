@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.authoring.services import parse_translations
 from app.core.text import is_valid_slug, parse_tag_list
+from app.core.urls import BadUrl, clean_url
 
 
 class ArticleForm(FlaskForm):
@@ -26,12 +27,11 @@ class ArticleForm(FlaskForm):
                                     description="Empty means now; a future date schedules it.")
     reprint_note = StringField("Reprint note", validators=[Optional(), Length(max=300)],
                                description="For example: Reprinted on Example Weekly.")
-    reprint_url = StringField("Reprint link", validators=[
-        Optional(), URL(message="Enter a full web address, starting with http:// or https://."),
-        Length(max=500)])
+    reprint_url = StringField("Reprint link", validators=[Optional()])
     translations = TextAreaField(
         "Translations", validators=[Optional(), Length(max=5000)],
-        description="One per line: language, address. For example: Português, https://…")
+        description="One per line: language (a name or a code such as pt-BR), address. "
+                    "For example: Português, https://…")
     comments_open = BooleanField("Allow comments", default=True)
     pings_open = BooleanField("Allow trackbacks, pingbacks and webmentions", default=True)
 
@@ -51,11 +51,16 @@ class ArticleForm(FlaskForm):
                 "These tags hold characters a tag cannot have (use letters, digits, spaces, "
                 "hyphens, dots, + or #): " + ", ".join(rejected))
 
+    def validate_reprint_url(self, field):
+        try:
+            clean_url(field.data)
+        except BadUrl as error:
+            raise ValidationError(str(error)) from error
+
     def validate_translations(self, field):
-        _, bad = parse_translations(field.data or "")
-        if bad:
-            raise ValidationError("Write each translation as “language, https://address”. "
-                                  "Could not read: " + "; ".join(bad))
+        _, errors = parse_translations(field.data or "")
+        if errors:
+            raise ValidationError(" ".join(errors))
 
     def validate_reprint_note(self, field):
         if self.reprint_url.data and not field.data:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from app.core.languages import UnknownLanguage, read_language, written_form
 from app.core.sanitize import render_article_markdown
 from app.core.text import excerpt_from_html, slugify
+from app.core.urls import BadUrl, clean_url
 from app.extensions import db
 from app.models import Article, ArticleStatus, Role, Tag, Translation, User
 
@@ -31,30 +34,80 @@ class ArticleInput:
     publish_at: datetime | None = None
     reprint_note: str = ""
     reprint_url: str = ""
+    # (language, address) as written: a name ("Polski"), a tag ("pt-BR") or "Name (tag)".
     translations: list[tuple[str, str]] = field(default_factory=list)
     comments_open: bool = True
     pings_open: bool = True
 
 
-TRANSLATION_LINE = re.compile(r"^\s*(?P<language>[^,|]{1,40}?)\s*[,|]\s*(?P<url>https?://\S+)\s*$")
+class BadTranslations(Exception):
+    """Translation lines that cannot be kept; `messages` says what is wrong with each."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class Link(NamedTuple):
+    """One translation as it is stored: the shown name, its BCP 47 tag, the address."""
+
+    language: str
+    code: str
+    url: str
+
+
+TRANSLATION_LINE = re.compile(r"\s*(?P<language>[^,|]*?)\s*[,|]\s*(?P<url>\S.*?)\s*")
+
+
+def read_translation(language: str, url: str) -> Link:
+    """Resolve a language (name, tag or "Name (tag)") and clean the address through the one
+    URL rule; raise UnknownLanguage or BadUrl."""
+    found = read_language(language)
+    cleaned = clean_url(url)
+    if not cleaned:
+        raise BadUrl("Give the address of the translation after the language.")
+    return Link(found.name, found.code, cleaned)
 
 
 def parse_translations(raw: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """Read "Language, URL" lines into pairs; return (pairs, lines that could not be read)."""
-    pairs, bad = [], []
+    """Read "language, address" lines (a comma or a bar between them).
+
+    Return the (language, address) pairs as written, and one message for each line that
+    cannot be kept.
+    """
+    pairs, errors = [], []
     for line in raw.splitlines():
         if not line.strip():
             continue
-        match = TRANSLATION_LINE.match(line)
-        if match is None or len(match["url"]) > 500:
-            bad.append(line.strip())
+        shown = line.strip() if len(line.strip()) <= 80 else line.strip()[:80] + "…"
+        match = TRANSLATION_LINE.fullmatch(line)
+        if match is None:
+            errors.append(f"“{shown}”: write it as “language, https://address”.")
+            continue
+        try:
+            read_translation(match["language"], match["url"])
+        except (UnknownLanguage, BadUrl) as error:
+            errors.append(f"“{shown}”: {error}")
         else:
             pairs.append((match["language"], match["url"]))
-    return pairs, bad
+    return pairs, errors
+
+
+def _links(pairs: list[tuple[str, str]]) -> list[Link]:
+    links, errors = [], []
+    for language, url in pairs:
+        try:
+            links.append(read_translation(language, url))
+        except (UnknownLanguage, BadUrl) as error:
+            errors.append(f"“{language}, {url}”: {error}")
+    if errors:
+        raise BadTranslations(errors)
+    return links
 
 
 def format_translations(article: Article) -> str:
-    return "\n".join(f"{t.language}, {t.url}" for t in article.translations)
+    """The editor's text for the article's translations; read back, it gives the same."""
+    return "\n".join(f"{written_form(t.language, t.code)}, {t.url}" for t in article.translations)
 
 
 def can_edit(user: User, article: Article) -> bool:
@@ -117,7 +170,11 @@ def save_article(article: Article | None, author: User, data: ArticleInput, *, p
 
 def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime,
            zone: ZoneInfo) -> None:
-    """Copy the editor's input onto the article and work out its status and permalink."""
+    """Copy the editor's input onto the article and work out its status and permalink.
+
+    Raise BadUrl (the reprint link) or BadTranslations before anything is changed."""
+    reprint_url = clean_url(data.reprint_url)
+    links = _links(data.translations)
     fixed = article.permalink_fixed(now)
     if not fixed:
         article.slug = _choose_slug(article, data)
@@ -128,8 +185,9 @@ def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime
     article.summary = article.excerpt or excerpt_from_html(article.body_html)
     article.tags = _resolve_tags(data.tags)
     article.reprint_note = data.reprint_note.strip()
-    article.reprint_url = data.reprint_url.strip()
-    article.translations = [Translation(language=lang, url=url) for lang, url in data.translations]
+    article.reprint_url = reprint_url
+    article.translations = [Translation(language=link.language, code=link.code, url=link.url)
+                            for link in links]
     article.comments_open = data.comments_open
     article.pings_open = data.pings_open
     if data.publish_at is not None and not fixed:

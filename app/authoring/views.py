@@ -13,6 +13,7 @@ from app.core.permissions import writers_only
 from app.core.sanitize import render_article_markdown
 from app.core.text import parse_tag_list
 from app.core.timefmt import site_zone, to_site_time
+from app.core.urls import BadUrl
 from app.extensions import db
 from app.models import Article, ArticleStatus
 from app.models.types import utcnow
@@ -38,14 +39,23 @@ def _input_from(form: ArticleForm) -> services.ArticleInput:
 
 
 def _fill_from(form: ArticleForm, article: Article) -> None:
-    form.process(
-        obj=article,
-        tags=", ".join(tag.name for tag in article.tags),
-        translations=services.format_translations(article),
-        publish_at=(to_site_time(article.published_at).replace(tzinfo=None)
-                    if article.published_at else None),
-        body=article.body_source,
-    )
+    """Show the article as the editor's fields hold it, so that sending the form back
+    unchanged saves the same article. (Not `obj=article`: its attributes would win, and
+    `tags` and `translations` are lists of rows, not the text the fields take.)"""
+    form.process(data={
+        "title": article.title,
+        "slug": article.slug,
+        "body": article.body_source,
+        "excerpt": article.excerpt,
+        "tags": ", ".join(tag.name for tag in article.tags),
+        "publish_at": (to_site_time(article.published_at).replace(tzinfo=None)
+                       if article.published_at else None),
+        "reprint_note": article.reprint_note,
+        "reprint_url": article.reprint_url,
+        "translations": services.format_translations(article),
+        "comments_open": article.comments_open,
+        "pings_open": article.pings_open,
+    })
 
 
 def _load_editable(article_id: int) -> Article:
@@ -96,6 +106,10 @@ def _editor(article: Article | None):
                         publish=bool(form.publish.data), now=now, zone=site_zone())
                 except services.DuplicateSlug:
                     form.slug.errors.append("Another article already uses this slug.")
+                except BadUrl as error:
+                    form.reprint_url.errors.append(str(error))
+                except services.BadTranslations as error:
+                    form.translations.errors.extend(error.messages)
                 else:
                     db.session.commit()
                     flash(_saved_message(saved, now), "success")

@@ -8,13 +8,14 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 
 from app.blog import bp, services
 from app.comments.presenter import render_article_page
+from app.core.converters import id_arg, int_arg
 from app.core.pagecache import cached_for_anonymous
 from app.core.timefmt import site_zone
 from app.models.types import utcnow
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int)
+    return int_arg(request.args, "page", 1)
 
 
 def _per_page() -> int:
@@ -24,7 +25,7 @@ def _per_page() -> int:
 @bp.get("/")
 @cached_for_anonymous
 def home():
-    if (wp_id := request.args.get("p", type=int)) is not None:
+    if (wp_id := id_arg(request.args, "p")) is not None:
         # WordPress's plain links (?p=123) of imported posts lead to their permalinks.
         found = services.article_by_wordpress_id(wp_id)
         if found is None:

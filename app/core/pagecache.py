@@ -5,6 +5,10 @@ app/database.py). A cached page is served only while the version it was rendered
 current, so one cheap query (none on SQLite while no commit has happened) replaces the
 thread query and the rendering. The CSRF token is cut out of the stored page and the
 reader's own token put back in.
+
+What readers see also changes with no write at all: a scheduled article goes live when its
+date passes. So each page is stored with the next such moment (one query when the page is
+stored, none when it is served) and is not served from that moment on.
 """
 
 from __future__ import annotations
@@ -13,40 +17,55 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from datetime import datetime
 from functools import wraps
+from typing import NamedTuple
 
 from flask import make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import SiteState
+from app.models import Article, ArticleStatus, SiteState
+from app.models.types import utcnow
 
 # Cookies that make a page personal: a reader's own pending responses, saved commenter details.
 PERSONAL_COOKIES = ("parley_mine", "parley_commenter")
 KEPT_HEADERS = ("link", "x-pingback", "content-language")
 
 
+class _Entry(NamedTuple):
+    version: int
+    fresh_until: datetime | None  # the next moment the page may change by itself
+    body: list[bytes]
+    headers: list
+
+
 class PageCache:
-    """A small thread-safe LRU of rendered pages keyed by path and content version."""
+    """A small thread-safe LRU of rendered pages keyed by path, valid for one content
+    version and until the next moment the page's content may change."""
 
     def __init__(self, max_entries: int = 512):
         self.max_entries = max_entries
-        self._pages: OrderedDict[str, tuple[int, list[bytes], list]] = OrderedDict()
+        self._pages: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, version: int) -> tuple[list[bytes], list] | None:
+    def get(self, key: str, version: int, now: datetime) -> tuple[list[bytes], list] | None:
         with self._lock:
             entry = self._pages.get(key)
-            if entry is None or entry[0] != version:
+            if entry is None or entry.version != version:
+                return None
+            if entry.fresh_until is not None and now >= entry.fresh_until:
+                del self._pages[key]
                 return None
             self._pages.move_to_end(key)
-            return entry[1], entry[2]
+            return entry.body, entry.headers
 
-    def put(self, key: str, version: int, body: list[bytes], headers: list) -> None:
+    def put(self, key: str, version: int, body: list[bytes], headers: list, *,
+            fresh_until: datetime | None) -> None:
         with self._lock:
-            self._pages[key] = (version, body, headers)
+            self._pages[key] = _Entry(version, fresh_until, body, headers)
             self._pages.move_to_end(key)
             while len(self._pages) > self.max_entries:
                 self._pages.popitem(last=False)
@@ -89,6 +108,15 @@ def content_version() -> int:
     return version
 
 
+def next_change(now: datetime) -> datetime | None:
+    """Return the next moment after `now` at which an article becomes visible by itself
+    (the earliest date of a scheduled one), or None when none is waiting."""
+    return db.session.scalar(
+        select(func.min(Article.published_at)).where(
+            Article.status.in_((ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)),
+            Article.published_at > now))
+
+
 # Values that differ per reader and per request, cut out of stored pages and put back when
 # one is served: the CSRF token, and the signed time the comment form was shown.
 SLOTS = {b"\x00slot:csrf\x00": generate_csrf}
@@ -129,14 +157,18 @@ def cached_for_anonymous(view):
         if is_personal():
             return view(*args, **kwargs)
         key = request.full_path
+        # Taken before the page is rendered: an article due between this moment and the
+        # rendering ends the stored page at once, rather than being missed.
+        now = utcnow()
         version = content_version()
-        hit = pages.get(key, version)
+        hit = pages.get(key, version, now)
         if hit is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.mimetype != "text/html":
                 return response
             headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]
-            pages.put(key, version, _cut_slots(response.get_data()), headers)
+            pages.put(key, version, _cut_slots(response.get_data()), headers,
+                      fresh_until=next_change(now))
             return response
         parts, headers = hit
         response = make_response(_fill_slots(parts))

@@ -95,10 +95,13 @@ ARTICLES = [
         "body": PM_VS_PM,
         "reprint_note": "Reprinted in The Delivery Review, issue 42",
         "reprint_url": "https://delivery-review.example.org/issues/42",
+        # A language is a name the editor knows or a BCP 47 tag; pages show the name and
+        # give the tag as hreflang.
         "translations": [
-            ("Português", "https://pt.product-desk.example.org/gestao-de-produto-nao-e-projeto"),
+            ("Português (Brasil)",
+             "https://pt.product-desk.example.org/gestao-de-produto-nao-e-projeto"),
             ("Polski", "https://pl.product-desk.example.org/zarzadzanie-produktem"),
-            ("中文", "https://zh.product-desk.example.org/chanpin-yu-xiangmu"),
+            ("zh-Hans", "https://zh.product-desk.example.org/chanpin-yu-xiangmu"),
         ],
     },
     {

@@ -9,6 +9,7 @@ import pytest
 
 from app.authoring import services
 from app.authoring.services import ArticleInput
+from app.core.urls import BadUrl
 from app.models import ArticleStatus, Role
 from tests.factories import make_user
 
@@ -96,10 +97,53 @@ def test_tags_are_reused_by_slug(db):
 
 def test_translations_are_parsed_and_bad_lines_reported():
     pairs, bad = services.parse_translations(
-        "Português, https://pt.example.org/a\n中文 | https://zh.example.org/b\n\nnonsense line")
+        "Português, https://pt.example.org/a\n中文 | https://zh.example.org/b\n\nnonsense line\n"
+        "Klingonese, https://tlh.example.org/\nPolski, javascript:alert(1)\n"
+        "pt-BR, https://br.example.org/a,b")
     assert pairs == [("Português", "https://pt.example.org/a"),
-                     ("中文", "https://zh.example.org/b")]
-    assert bad == ["nonsense line"]
+                     ("中文", "https://zh.example.org/b"),
+                     ("pt-BR", "https://br.example.org/a,b")]
+    assert bad == [
+        "“nonsense line”: write it as “language, https://address”.",
+        "“Klingonese, https://tlh.example.org/”: Write the language as a code like 'pl' or a "
+        "known name: English, Português, Polski, 中文, Deutsch, Español, Français, Italiano, "
+        "Nederlands, 日本語, Русский, 한국어 (“Klingonese” is not one). For another language, "
+        "put its code after the name, like “Kernewek (kw)”.",
+        "“Polski, javascript:alert(1)”: Only web addresses starting with http:// or https:// "
+        "are accepted.",
+    ]
+
+
+def test_translations_are_stored_with_their_language_tags(db):
+    article = save(None, make_user(Role.AUTHOR), translations=[
+        ("polish", "https://pl.example.org/a"), ("pt-br", "HTTPS://BR.Example.org/a"),
+        ("Kernewek (kw)", "https://kw.example.org/a"), ("zh-Hant", "https://tw.example.org/a")])
+    assert sorted((t.language, t.code, t.url) for t in article.translations) == [
+        ("Kernewek", "kw", "https://kw.example.org/a"),
+        ("Polski", "pl", "https://pl.example.org/a"),
+        ("Português (Brasil)", "pt-BR", "https://br.example.org/a"),
+        ("繁體中文", "zh-Hant", "https://tw.example.org/a"),
+    ]
+    # The editor shows them so that reading them back gives the same names and tags.
+    shown = services.format_translations(article)
+    assert "Kernewek (kw), https://kw.example.org/a" in shown.splitlines()
+    again, bad = services.parse_translations(shown)
+    assert bad == []
+    assert sorted(services.read_translation(*pair) for pair in again) == sorted(
+        (t.language, t.code, t.url) for t in article.translations)
+
+
+def test_bad_translations_and_reprint_links_change_nothing(db):
+    author = make_user(Role.AUTHOR)
+    article = save(None, author, title="Kept", reprint_url="weekly.example.org/1",
+                   translations=[("Polski", "https://pl.example.org/a")])
+    assert article.reprint_url == "http://weekly.example.org/1"  # through the one URL rule
+    with pytest.raises(services.BadTranslations) as refused:
+        save(article, author, title="Changed", translations=[("Klingonese", "https://x.org/")])
+    assert "Klingonese" in refused.value.messages[0]
+    with pytest.raises(BadUrl):
+        save(article, author, title="Changed", reprint_url="javascript:alert(1)")
+    assert article.title == "Kept" and [t.code for t in article.translations] == ["pl"]
 
 
 def test_only_owners_and_admins_may_edit(db):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
 import pytest
 
 from app.models import Article, ArticleStatus, Role
@@ -111,9 +115,117 @@ def test_bad_input_is_shown_beside_each_field_and_nothing_is_lost(forms, db):
     assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 1
 
 
+def test_unknown_languages_and_bad_reprint_links_are_shown_beside_their_fields(forms, db):
+    author = make_user(Role.AUTHOR)
+    forms.login(author.email, PASSWORD)
+    typed = "Klingonese, https://tlh.example.org/a\nPolski, https://pl.example.org/a"
+    response = forms.post("/write/new", article_form(
+        translations=typed, reprint_note="Elsewhere", reprint_url="javascript:alert(1)",
+        publish="Publish"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="translations-error">“Klingonese, https://tlh.example.org/a”: '
+                     r"Write the language as a code like &#39;pl&#39; or a known name: ", html)
+    assert 'id="reprint_url-error">Only web addresses starting with http:// or https:// ' \
+        'are accepted.' in html
+    assert f">\r\n{typed}</textarea>" in html  # kept as typed
+    assert 'value="javascript:alert(1)"' in html
+    assert db.session.scalars(db.select(Article)).first() is None
+
+    fixed = forms.post("/write/new", article_form(
+        translations="Klingon (tlh), https://tlh.example.org/a\npl, pl.example.org/a",
+        reprint_note="Elsewhere", reprint_url="https://weekly.example.org/1", publish="Publish"))
+    assert fixed.status_code == 302
+    article = db.session.scalars(db.select(Article)).one()
+    assert [(t.language, t.code, t.url) for t in article.translations] == [
+        ("Klingon", "tlh", "https://tlh.example.org/a"),
+        ("Polski", "pl", "http://pl.example.org/a")]
+
+
 def test_admin_edits_any_article(forms, db):
     article = make_article(make_user(Role.AUTHOR), title="Someone's")
     admin = make_user(Role.ADMIN)
     forms.login(admin.email, PASSWORD)
     assert "Someone" in forms.client.get("/write/").get_data(as_text=True)
     assert forms.client.get(f"/write/{article.id}/edit").status_code == 200
+
+
+class EditorFields(HTMLParser):
+    """Read the editor form as a browser would submit it: inputs, textareas, checkboxes."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.buttons: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+        elif tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind == "submit":
+                self.buttons[attrs["value"]] = name
+            elif kind != "checkbox" or "checked" in attrs:
+                self.values[name] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            value = self.values[self._textarea]
+            # Browsers drop the one line break that follows <textarea>.
+            self.values[self._textarea] = re.sub(r"^\r?\n", "", value)
+            self._textarea = None
+
+
+def editor_fields(html: str) -> EditorFields:
+    parser = EditorFields()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.parametrize(("published_at", "button", "status"), [
+    (datetime(2024, 5, 3, 9, 30, tzinfo=UTC), "Update", ArticleStatus.PUBLISHED),
+    (datetime(2999, 1, 1, 9, 0, tzinfo=UTC), "Update", ArticleStatus.SCHEDULED),
+    (datetime(2999, 1, 1, 9, 0, tzinfo=UTC), "Reschedule", ArticleStatus.SCHEDULED),
+])
+def test_an_existing_article_opens_filled_in_and_saves_unchanged(
+        forms, db, published_at, button, status):
+    author = make_user(Role.AUTHOR)
+    article = make_article(author, title="Roles compared", body="Hello **world**",
+                           tags=["roadmaps", "careers", "product"], published_at=published_at,
+                           reprint_note="Reprinted in Weekly",
+                           reprint_url="https://weekly.example.org/1",
+                           translations=[("Polski", "https://pl.example.org/x"),
+                                         ("pt-BR", "https://br.example.org/y")])
+    before = (article.path, article.slug, article.published_at)
+    forms.login(author.email, PASSWORD)
+    url = f"/write/{article.id}/edit"
+
+    page = editor_fields(forms.client.get(url).get_data(as_text=True))
+
+    values = page.values
+    assert values["title"] == "Roles compared" and values["body"] == "Hello **world**"
+    assert values["tags"] == "careers, product, roadmaps"
+    assert values["translations"] == ("Polski, https://pl.example.org/x\n"
+                                      "Português (Brasil), https://br.example.org/y")
+    assert values["reprint_url"] == "https://weekly.example.org/1"
+    assert values["publish_at"] == published_at.strftime("%Y-%m-%dT%H:%M")
+    assert values["comments_open"] == "y" and values["pings_open"] == "y"
+
+    response = forms.client.post(url, data={**values, page.buttons[button]: button})
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(article)
+    assert (article.path, article.slug, article.published_at) == before
+    assert article.status is status
+    assert [t.name for t in article.tags] == ["careers", "product", "roadmaps"]
+    assert [(t.language, t.code, t.url) for t in article.translations] == [
+        ("Polski", "pl", "https://pl.example.org/x"),
+        ("Português (Brasil)", "pt-BR", "https://br.example.org/y")]

@@ -6,7 +6,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
-from app.models import ResponseStatus, Role
+from sqlalchemy import select
+
+from app.models import Article, ResponseStatus, Role
 from app.models.types import utcnow
 from tests.factories import make_article, make_response, make_user
 
@@ -54,7 +56,8 @@ def test_article_page_has_the_reference_anatomy(client, db):
         author, title="Roles compared", body="Intro.\n\n> A quote\n\n- one\n- two",
         published_at=datetime(2009, 6, 1, 21, 0, tzinfo=UTC), tags=["careers"],
         reprint_note="Reprinted in Example Weekly", reprint_url="https://weekly.example.org/1",
-        translations=[("Português", "https://pt.example.org/a")],
+        translations=[("Português", "https://pt.example.org/a"),
+                      ("zh-hans", "https://zh.example.org/a")],
     )
     make_response(article)
     assert article.path == "/2009/06/01/roles-compared/"
@@ -68,7 +71,13 @@ def test_article_page_has_the_reference_anatomy(client, db):
     assert 'href="#responses">1 Comment</a>' in html
     assert "<blockquote>" in html and "<li>one</li>" in html
     assert 'href="https://weekly.example.org/1">Reprinted in Example Weekly</a>' in html
-    assert "Translations available:" in html and 'hreflang="Português"' in html
+    assert "Translations available:" in html
+    # hreflang holds the language's BCP 47 tag; the link shows its name.
+    assert '<a href="https://pt.example.org/a" hreflang="pt" lang="pt">Português</a>' in html
+    assert '<a href="https://zh.example.org/a" hreflang="zh-Hans" lang="zh-Hans">简体中文</a>' \
+        in html
+    assert '<link rel="alternate" hreflang="pt" href="https://pt.example.org/a">' in html
+    assert '<link rel="alternate" hreflang="zh-Hans" href="https://zh.example.org/a">' in html
     assert "Writes about product work." in html and "@maya@example.social" in html
     assert "1 response so far" in html
     assert "linkedin.com/sharing" in html
@@ -133,3 +142,13 @@ def test_article_body_is_sanitised(client, db):
     html = client.get(article.path).get_data(as_text=True)
     body = html[html.index('class="article-body'):html.index("</article>")]
     assert "<script" not in body and "javascript:" not in body and "onerror" not in body
+
+
+def test_demo_translations_link_with_language_tags(runner, client, db):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    article = db.session.scalars(select(Article).where(Article.translations.any())).one()
+    html = client.get(article.path).get_data(as_text=True)
+    links = re.findall(r'<link rel="alternate" hreflang="([^"]+)"', html)
+    assert sorted(links) == ["pl", "pt-BR", "zh-Hans"]
+    assert 'hreflang="zh-Hans" lang="zh-Hans">简体中文</a>' in html
+    assert 'hreflang="pt-BR" lang="pt-BR">Português (Brasil)</a>' in html

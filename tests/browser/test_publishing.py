@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.models import Article, Role
 from tests.browser.helpers import log_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_article, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -158,3 +158,34 @@ def test_guest_is_sent_to_log_in_and_comes_back_to_the_editor(page: Page, live_s
 
     expect(page).to_have_url(f"{base}/write/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("New article")
+
+
+def test_author_updates_an_existing_article_without_retyping_anything(
+        page: Page, live_server, db):
+    author = make_user(Role.AUTHOR)
+    article = make_article(author, title="Roles compared", tags=["roadmaps", "careers"],
+                           translations=[("Polski", "https://pl.example.org/role"),
+                                         ("pt-BR", "https://br.example.org/papel")])
+    base = live_server.url
+    log_in(page, base, author.email)
+    page.goto(f"{base}/write/")
+    page.get_by_role("link", name="Roles compared", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit “Roles compared”")
+    expect(page.get_by_label("Tags", exact=True)).to_have_value("careers, roadmaps")
+    expect(page.get_by_label("Translations")).to_have_value(
+        "Polski, https://pl.example.org/role\nPortuguês (Brasil), https://br.example.org/papel")
+    page.get_by_label("Title", exact=True).fill("Roles compared, again")
+    page.get_by_role("button", name="Update", exact=True).click()
+
+    expect(page.get_by_role("status")).to_contain_text("Published. It is on the site now.")
+    expect(page.locator(".field.has-error")).to_have_count(0)
+    db.session.commit()  # end the test's own snapshot, to read what the server saved
+    assert article.title == "Roles compared, again"
+    assert [tag.name for tag in article.tags] == ["careers", "roadmaps"]
+    assert [(t.language, t.code) for t in article.translations] == [
+        ("Polski", "pl"), ("Português (Brasil)", "pt-BR")]
+
+    page.goto(base + article.path)
+    expect(page.get_by_role("link", name="Português (Brasil)")).to_have_attribute(
+        "hreflang", "pt-BR")
