@@ -143,7 +143,7 @@ def test_a_row_shows_kind_author_article_parent_excerpt_and_reason(app, mod, db)
     page = page_of(mod)
     comment_row = row(page, held.id)
     assert '<span class="response-kind">comment</span>' in comment_row
-    assert "<strong>Gus Guest</strong>" in comment_row
+    assert "<strong><bdi>Gus Guest</bdi></strong>" in comment_row
     assert '<a href="mailto:gus@example.org">gus@example.org</a>' in comment_row
     assert '<a href="http://gus.example.net/" rel="nofollow ugc noopener">' in comment_row
     assert '?status=all&amp;q=127.0.0.1">127.0.0.1</a>' in comment_row
@@ -155,7 +155,7 @@ def test_a_row_shows_kind_author_article_parent_excerpt_and_reason(app, mod, db)
 
     ping_row = row(page, pingback.id)
     assert '<span class="response-kind">pingback</span>' in ping_row
-    assert "<strong>A Post | A Blog</strong>" in ping_row
+    assert "<strong><bdi>A Post | A Blog</bdi></strong>" in ping_row
     assert "reply to" not in ping_row
     excerpt = re.search(r'<p class="excerpt">(.*?)</p>', ping_row).group(1)
     assert excerpt.startswith("mention mention") and excerpt.endswith("...")
