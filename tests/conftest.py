@@ -10,11 +10,16 @@ import email
 import os
 import re
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
+import urllib.request
+from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
+from pathlib import Path
 
 os.environ.setdefault("PARLEY_INSTANCE", tempfile.mkdtemp(prefix="parley-test-instance-"))
 # With REDIS_URL set (`make test-redis`), the app's queue and rate limits use that Redis; the
@@ -110,6 +115,26 @@ TEST_CONFIG = {
     # Test clients post forms within milliseconds of loading them: not a bot trap here.
     "DISCUSSION_DEFAULTS": {"min_fill_seconds": 0},
 }
+
+
+@contextmanager
+def another_app(suite_app, **config):
+    """A second app beside the suite's (other settings, maybe another database), with the
+    shared state it takes over (the task queue's app, the limiter's switch) given back after."""
+    from app.extensions import limiter
+    from app.tasks import bind_app
+
+    was_enabled = limiter.enabled
+    other = create_app({**TEST_CONFIG, **config})
+    other.test_client_class = IsolatedClient
+    try:
+        yield other
+    finally:
+        limiter.enabled = was_enabled
+        bind_app(suite_app)
+        with other.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -271,6 +296,45 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+free_port = _free_port
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """For clients that read a redirect's Location instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@contextmanager
+def gunicorn(env: dict, *, servers: int = 1, workers: int = 1, threads: int = 1):
+    """Serve wsgi:app with gunicorn in real processes on 127.0.0.1; yield their URLs once
+    each answers, and stop them after."""
+    ports = [_free_port() for _ in range(servers)]
+    processes = [subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}) for port in ports]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(url + "/feed/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail(f"gunicorn at {url} did not start")
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
 
 
 @pytest.fixture

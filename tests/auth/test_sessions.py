@@ -9,11 +9,8 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from app import create_app, tasks
-from app.extensions import db as _db
-from app.extensions import limiter
 from app.models import User
-from tests.conftest import TEST_CONFIG, FormClient, IsolatedClient, csrf_token_from
+from tests.conftest import FormClient, another_app, csrf_token_from
 from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "another long passphrase"
@@ -152,16 +149,9 @@ def test_remember_cookie_is_httponly_samesite_and_lasts_thirty_days(forms, db):
 @pytest.fixture
 def secure_app(app, database_url):
     """An app served behind HTTPS (SESSION_COOKIE_SECURE on), on the suite's tables."""
-    was_enabled = limiter.enabled
-    secure = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                         "SESSION_COOKIE_SECURE": True})
-    secure.test_client_class = IsolatedClient
-    yield secure
-    limiter.enabled = was_enabled
-    tasks.bind_app(app)
-    with secure.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    with another_app(app, SQLALCHEMY_DATABASE_URI=database_url,
+                     SESSION_COOKIE_SECURE=True) as secure:
+        yield secure
 
 
 def test_remember_cookie_is_secure_when_the_session_cookie_is(secure_app):

@@ -216,34 +216,28 @@ def test_a_get_with_a_body_is_still_capped(client, db, url):
 
 # --- a database that stays locked --------------------------------------------------------------
 
-def test_a_write_that_waits_out_the_lock_is_refused_with_a_reason_not_a_500(app, database_url,
-                                                                            tmp_path):
+def test_a_write_that_waits_out_the_lock_is_refused_with_a_reason_not_a_500(app, tmp_path):
     """Another writer holds SQLite's lock past the busy timeout: 503 with Retry-After."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite's write lock; PostgreSQL writers lock rows, not the database")
+    # The app of this test has an SQLite file of its own, whichever database the suite runs on.
     import sqlite3
 
-    from app import create_app, tasks
     from app.extensions import db as database
-    from tests.conftest import TEST_CONFIG
+    from tests.conftest import another_app
 
     path = tmp_path / "locked.db"
-    suite_app, app = app, create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SQLITE_BUSY_TIMEOUT_MS": 300, "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        database.create_all()
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        response = app.test_client().post("/register", data={
-            "name": "Waiting", "email": "wait@example.org", "password": "a long passphrase 1",
-            "confirm": "a long passphrase 1"})
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-        with app.app_context():
-            database.engine.dispose()
-        tasks.bind_app(suite_app)  # background jobs run in the suite's app again
+    with another_app(app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+                     SQLITE_BUSY_TIMEOUT_MS=300, WTF_CSRF_ENABLED=False) as locked:
+        with locked.app_context():
+            database.create_all()
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            response = locked.test_client().post("/register", data={
+                "name": "Waiting", "email": "wait@example.org",
+                "password": "a long passphrase 1", "confirm": "a long passphrase 1"})
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
     assert response.status_code == 503
     assert response.headers["Retry-After"]
     assert b"busy" in response.get_data()

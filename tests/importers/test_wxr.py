@@ -921,13 +921,11 @@ def test_every_malformed_corpus_file_gets_a_readable_message(db, entry):
     assert readable(message), message
 
 
+@needs_corpus
 def test_the_malformed_corpus_is_all_there():
-    if not _CORPUS_PRESENT:
-        pytest.skip(f"the WXR corpus is not at {CORPUS}")
     assert {entry["file"] for entry in _malformed_corpus_entries()} == {
         "wordpress-importer/crazy-cdata.xml", "wordpress-importer/malformed-simple.xml",
         "wordpress-importer/malformed.xml", "narravo-synthetic/wxr_encoding.xml",
         "narravo-synthetic/wxr_malformed.xml"}
 
 
-_CORPUS_PRESENT = (CORPUS / "counts.json").is_file()

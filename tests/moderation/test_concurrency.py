@@ -9,10 +9,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Response
+from tests.conftest import NoRedirect, gunicorn
 from tests.factories import change_settings, make_article
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,40 +28,13 @@ POSTS = 200
 DUPLICATES = 20  # posted twice on purpose: the second may be refused as a duplicate
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def server(app, database_url, tmp_path):
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PARLEY_INSTANCE": str(tmp_path),
            "SECRET_KEY": "concurrency-test-secret", "HUEY_IMMEDIATE": "1",
-           "COMMENT_RATE_LIMIT": "10000 per minute", "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/feed/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+           "COMMENT_RATE_LIMIT": "10000 per minute"}
+    with gunicorn(env, workers=3, threads=4) as (url,):
+        yield url
 
 
 def post_one(base: str, article_path: str, article_id: int, n: int) -> dict:

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,11 +25,17 @@ import pytest
 from limits.storage import storage_from_string
 from sqlalchemy import select
 
-from app import create_app, tasks
+from app import tasks
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.models import ModerationEvent, Response
-from tests.conftest import REDIS_URL, TEST_CONFIG, FormClient, IsolatedClient
+from tests.conftest import (
+    REDIS_URL,
+    FormClient,
+    NoRedirect,
+    another_app,
+    gunicorn,
+)
 from tests.factories import PASSWORD, change_settings, make_article, make_user
 
 pytestmark = pytest.mark.redis
@@ -43,16 +45,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def limited_app(app, database_url):
     """A second app, rate-limited, on the tables the session `app` created (and cleans)."""
-    was_enabled = limiter.enabled
-    limited = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                          "RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "2 per minute"})
-    limited.test_client_class = IsolatedClient
-    yield limited
-    limiter.enabled = was_enabled
-    tasks.bind_app(app)
-    with limited.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    with another_app(app, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True,
+                     COMMENT_RATE_LIMIT="2 per minute") as limited:
+        yield limited
 
 
 def comment(body: str) -> dict:
@@ -114,19 +109,13 @@ def test_the_suites_app_gets_its_task_queue_and_limiter_back(app):
 
 # --- two server processes, one limit ----------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(params=["embedded", "redis"])
 def two_servers(request, app, database_url, tmp_path):
     """Two gunicorn servers (one worker each) on one database and one instance folder,
     counting in the embedded SQLite file or, for the "redis" case, in REDIS_URL's Redis."""
     env = {**os.environ, "DATABASE_URL": database_url, "PARLEY_INSTANCE": str(tmp_path),
            "SECRET_KEY": "rate-limit-test-secret", "HUEY_IMMEDIATE": "1",
-           "COMMENT_RATE_LIMIT": "3 per minute", "PYTHONPATH": str(ROOT)}
+           "COMMENT_RATE_LIMIT": "3 per minute"}
     env.pop("RATELIMIT_STORAGE_URI", None)
     if request.param == "redis":
         if not REDIS_URL:
@@ -135,34 +124,12 @@ def two_servers(request, app, database_url, tmp_path):
         storage_from_string(REDIS_URL).reset()
     else:
         env.pop("REDIS_URL", None)
-    ports = [_free_port(), _free_port()]
-    processes = [subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env) for port in ports]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        for url in urls:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(url + "/feed/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail(f"gunicorn at {url} did not start")
-        yield urls
+        with gunicorn(env, servers=2) as urls:
+            yield urls
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
         if request.param == "redis":
             storage_from_string(REDIS_URL).reset()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def send_form(base: str, page: str, action: str, fields: dict) -> tuple[int, str]:
