@@ -82,7 +82,22 @@ def from_environment() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": env_flag("MAIL_USE_TLS"),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "parley@localhost"),
-        "LINKBACK_ALLOW_PRIVATE_NETWORKS": env_flag("LINKBACK_ALLOW_PRIVATE_NETWORKS"),
+        # Linkbacks and every outgoing fetch (app/core/fetch.py). Addresses that are not public
+        # are refused unless this is on ("1") or lists the networks or address:port pairs that
+        # may be fetched all the same ("127.0.0.1:8091, 10.0.0.0/8").
+        "LINKBACK_ALLOW_PRIVATE_NETWORKS": os.environ.get("LINKBACK_ALLOW_PRIVATE_NETWORKS", ""),
+        "FETCH_CONNECT_TIMEOUT": float(os.environ.get("FETCH_CONNECT_TIMEOUT", "5")),
+        "FETCH_TOTAL_TIMEOUT": float(os.environ.get("FETCH_TOTAL_TIMEOUT", "10")),
+        "FETCH_MAX_BYTES": int(os.environ.get("FETCH_MAX_BYTES", str(1024 * 1024))),
+        "FETCH_MAX_REDIRECTS": int(os.environ.get("FETCH_MAX_REDIRECTS", "5")),
+        "FETCH_CACHE_SECONDS": int(os.environ.get("FETCH_CACHE_SECONDS", "60")),
+        # Incoming linkbacks: per client address, per source host, and one source and target
+        # pair (a repeat within the window is refused).
+        "LINKBACK_CLIENT_LIMIT": os.environ.get("LINKBACK_CLIENT_LIMIT",
+                                                "20 per minute; 200 per hour"),
+        "LINKBACK_SOURCE_HOST_LIMIT": os.environ.get("LINKBACK_SOURCE_HOST_LIMIT",
+                                                     "10 per minute; 100 per hour"),
+        "LINKBACK_PAIR_LIMIT": os.environ.get("LINKBACK_PAIR_LIMIT", "1 per 30 seconds"),
         "HUEY_IMMEDIATE": env_flag("HUEY_IMMEDIATE"),
         # How many reverse proxies stand in front (their X-Forwarded-For is trusted).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),

@@ -38,6 +38,12 @@ class DiscussionSettings:
     notify_moderators: str = "each"
     notify_authors: bool = True
     purge_after_days: int = 30
+    # Linkbacks: shown in their place in the discussion or in their own list under it; a
+    # trackback whose page does not link back is stored as spam ("spam") or refused
+    # ("refuse"); published articles notify the pages they link to.
+    linkbacks_separate: bool = False
+    unverified_trackbacks: str = "spam"
+    send_linkbacks: bool = True
 
     def rules(self):
         """The part of the settings the moderation policy reads (its fields, by name)."""

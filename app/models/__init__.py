@@ -1,6 +1,7 @@
 """The data model: one module per aggregate."""
 
 from app.models.article import Article, ArticleStatus, Tag, Translation
+from app.models.linkback import OutgoingLinkback, WebmentionRequest
 from app.models.moderation import ModerationEvent
 from app.models.response import Response, ResponseKind, ResponseStatus
 from app.models.site import ImportJob, OutboxMessage, SiteSetting, SiteState, Subscription
@@ -12,6 +13,7 @@ __all__ = [
     "ImportJob",
     "ModerationEvent",
     "OutboxMessage",
+    "OutgoingLinkback",
     "Response",
     "ResponseKind",
     "ResponseStatus",
@@ -22,4 +24,5 @@ __all__ = [
     "Tag",
     "Translation",
     "User",
+    "WebmentionRequest",
 ]

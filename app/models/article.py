@@ -66,6 +66,8 @@ class Article(db.Model):
     reprint_url: Mapped[str] = mapped_column(String(500), default="")
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
     pings_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # TrackBack URLs the author asked to ping, one per line (links in the text are found).
+    trackback_urls: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Where an imported post came from: WordPress's post id and GUID (imports match on them).
     wp_post_id: Mapped[int | None] = mapped_column(index=True)
     wp_guid: Mapped[str | None] = mapped_column(String(500), index=True)

@@ -43,6 +43,7 @@ class Response(db.Model):
         Index("ix_responses_article_status_path", "article_id", "status", "path"),
         Index("ix_responses_status_created_at", "status", "created_at"),
         Index("ix_responses_article_wp_comment_id", "article_id", "wp_comment_id"),
+        Index("ix_responses_article_source_url", "article_id", "source_url"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +83,14 @@ class Response(db.Model):
     # Linkbacks: the linking page's title and site name, shown as the author.
     source_url: Mapped[str] = mapped_column(String(500), default="")
     source_title: Mapped[str] = mapped_column(String(300), default="")
+    source_site: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Webmentions: what the source is (reply, like, repost, bookmark, mention), from its
+    # microformats; its author's photo; when it says it was published; and a fingerprint of
+    # what was extracted, so that a repeated webmention re-moderates only a changed source.
+    mention_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    author_photo: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    source_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
