@@ -81,8 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.blog import bp as blog_bp
     from app.comments import bp as comments_bp
     from app.importers import bp as importers_bp
+    from app.linkbacks import bp as linkbacks_bp
     from app.moderation import bp as moderation_bp
 
-    for blueprint in (blog_bp, comments_bp, moderation_bp, auth_bp, authoring_bp, admin_bp,
+    for blueprint in (linkbacks_bp, blog_bp, comments_bp, moderation_bp, auth_bp, authoring_bp, admin_bp,
                       importers_bp):
         app.register_blueprint(blueprint)

@@ -16,7 +16,7 @@ from app.models.types import UTCDateTime, utcnow
 class WebmentionRequest(db.Model):
     """One webmention received: checked at once, verified on the task queue.
 
-    Its status page (`/webmention/status/<token>`) tells the sender how it went: queued,
+    Its status page (`/webmention/status/<token>`) tells the sender how it went: pending,
     accepted (a response exists or was updated), removed (the source is gone or no longer
     links) or rejected, with the reason."""
 
@@ -29,7 +29,7 @@ class WebmentionRequest(db.Model):
     target: Mapped[str] = mapped_column(String(500))
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    state: Mapped[str] = mapped_column(String(20), default="queued")
+    state: Mapped[str] = mapped_column(String(20), default="pending")
     reason: Mapped[str] = mapped_column(String(300), default="")
     response_id: Mapped[int | None] = mapped_column(
         ForeignKey("responses.id", ondelete="SET NULL"))

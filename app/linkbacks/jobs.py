@@ -1,0 +1,31 @@
+"""Background work for linkbacks: verifying webmentions, forgetting old status pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from huey import crontab
+from sqlalchemy import delete
+
+from app.extensions import db
+from app.models import WebmentionRequest
+from app.models.types import utcnow
+from app.tasks import app_periodic_task, app_task
+
+# How long a webmention's status page stays readable.
+STATUS_DAYS = 30
+
+
+@app_task(retries=2, retry_delay=30)
+def verify_webmention(request_id: int, user_agent: str = "") -> None:
+    from app.linkbacks import services
+
+    services.process_webmention(request_id, user_agent)
+    db.session.commit()
+
+
+@app_periodic_task(crontab(minute="17", hour="3"))
+def forget_old_webmention_requests() -> None:
+    cutoff = utcnow() - timedelta(days=STATUS_DAYS)
+    db.session.execute(delete(WebmentionRequest).where(WebmentionRequest.updated_at < cutoff))
+    db.session.commit()
