@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres test-redis lint bench install install-test chromium wrk clean
+.PHONY: run test test-sqlite test-postgres test-redis interop lint bench install install-test chromium wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ test-postgres:
 test-redis: install-test
 	@echo "== rate-limit and queue tests on Redis ($(REDIS_TEST_URL)) =="
 	REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -p no:cacheprovider -m redis
+
+# Linkbacks both ways with the real WordPress 6.1 peer of ../shared/peers/wordpress (on
+# 127.0.0.1:8091, set up by its setup.sh as root); the tests skip when it does not answer.
+interop: install-test
+	@echo "== interop tests against WordPress at http://127.0.0.1:8091/ =="
+	PARLEY_INTEROP=1 $(BIN)/pytest -p no:cacheprovider tests/interop -v
 
 wrk:
 	@if ! command -v wrk >/dev/null 2>&1; then \

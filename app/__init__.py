@@ -84,6 +84,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.linkbacks import bp as linkbacks_bp
     from app.moderation import bp as moderation_bp
 
-    for blueprint in (linkbacks_bp, blog_bp, comments_bp, moderation_bp, auth_bp, authoring_bp, admin_bp,
-                      importers_bp):
+    for blueprint in (linkbacks_bp, blog_bp, comments_bp, moderation_bp, auth_bp, authoring_bp,
+                      admin_bp, importers_bp):
         app.register_blueprint(blueprint)

@@ -35,10 +35,13 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
-from app.core import pagecache, ratelimit  # noqa: E402
+from app.core import fetch, pagecache, ratelimit  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+# The interop tests need a real WordPress peer (`make interop` sets PARLEY_INTEROP=1): the normal
+# suite does not even collect them.
+collect_ignore = [] if os.environ.get("PARLEY_INTEROP") == "1" else ["interop"]
 
 
 def _database_url() -> str:
@@ -112,8 +115,9 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "SITE_TIMEZONE": "UTC",
     "SECRET_KEY": "test-secret-key-not-for-production",
-    # Test clients post forms within milliseconds of loading them: not a bot trap here.
-    "DISCUSSION_DEFAULTS": {"min_fill_seconds": 0},
+    # Test clients post forms within milliseconds of loading them: not a bot trap here. And
+    # articles the tests publish notify the pages they link to only where a test asks.
+    "DISCUSSION_DEFAULTS": {"min_fill_seconds": 0, "send_linkbacks": False},
 }
 
 
@@ -168,8 +172,9 @@ def _clean_tables(request):
     bind_app(app)
     # Emptying site_state resets the content version, so cached pages must go too.
     pagecache.pages.clear()
-    # Rate-limit counts live outside the database (app/core/ratelimit.py): forget them too.
+    # Rate-limit counts and fetched pages live outside the database: forget them too.
     ratelimit.reset(app)
+    fetch.clear_cache()
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as connection:
@@ -310,10 +315,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @contextmanager
-def gunicorn(env: dict, *, servers: int = 1, workers: int = 1, threads: int = 1):
+def gunicorn(env: dict, *, servers: int = 1, workers: int = 1, threads: int = 1,
+             ports: list[int] | None = None):
     """Serve wsgi:app with gunicorn in real processes on 127.0.0.1; yield their URLs once
-    each answers, and stop them after."""
-    ports = [_free_port() for _ in range(servers)]
+    each answers, and stop them after.
+
+    `ports` (one server each) is for a server that must know its own URL before it starts,
+    as SITE_URL: take them with `free_port()` first; otherwise `servers` free ports are used."""
+    ports = list(ports) if ports else [_free_port() for _ in range(servers)]
     processes = [subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],

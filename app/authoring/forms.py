@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.authoring.services import parse_translations
+from app.authoring.services import parse_trackback_urls, parse_translations
 from app.core.text import is_valid_slug, parse_tag_list
 from app.core.urls import BadUrl, clean_url
 
@@ -34,6 +34,11 @@ class ArticleForm(FlaskForm):
                     "For example: Português, https://…")
     comments_open = BooleanField("Allow comments", default=True)
     pings_open = BooleanField("Allow trackbacks, pingbacks and webmentions", default=True)
+    trackback_urls = TextAreaField(
+        "Send trackbacks to", validators=[Optional(), Length(max=10_000)],
+        description="One TrackBack URL per line (a page that takes trackbacks gives it). Each "
+                    "is pinged once the article is on the site; the pages the article links "
+                    "to are told by webmention or pingback without being listed here.")
 
     preview = SubmitField("Preview")
     save = SubmitField("Save")
@@ -59,6 +64,11 @@ class ArticleForm(FlaskForm):
 
     def validate_translations(self, field):
         _, errors = parse_translations(field.data or "")
+        if errors:
+            raise ValidationError(" ".join(errors))
+
+    def validate_trackback_urls(self, field):
+        _, errors = parse_trackback_urls(field.data or "")
         if errors:
             raise ValidationError(" ".join(errors))
 

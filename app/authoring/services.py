@@ -1,4 +1,5 @@
-"""Publishing rules: slugs, permalinks, statuses, tags, translations."""
+"""Publishing rules: slugs, permalinks, statuses, tags, translations, and the linkbacks an
+article sends."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from sqlalchemy import select
 from app.core.languages import UnknownLanguage, read_language, written_form
 from app.core.sanitize import render_article_markdown
 from app.core.text import excerpt_from_html, slugify
+from app.core.timefmt import format_datetime
 from app.core.urls import BadUrl, clean_url
 from app.extensions import db
-from app.models import Article, ArticleStatus, Role, Tag, Translation, User
+from app.linkbacks import sending
+from app.models import Article, ArticleStatus, OutgoingLinkback, Role, Tag, Translation, User
 
 
 class DuplicateSlug(Exception):
@@ -38,6 +41,8 @@ class ArticleInput:
     translations: list[tuple[str, str]] = field(default_factory=list)
     comments_open: bool = True
     pings_open: bool = True
+    # TrackBack URLs to ping once the article is live, as typed (cleaned when saved).
+    trackback_urls: list[str] = field(default_factory=list)
 
 
 class BadTranslations(Exception):
@@ -105,6 +110,50 @@ def _links(pairs: list[tuple[str, str]]) -> list[Link]:
     return links
 
 
+class BadTrackbackUrls(Exception):
+    """TrackBack URLs that cannot be kept; `messages` names each bad line."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+MAX_TRACKBACK_URLS = 20
+
+
+def _shown(line: str) -> str:
+    return line if len(line) <= 80 else line[:80] + "…"
+
+
+def parse_trackback_urls(raw: str) -> tuple[list[str], list[str]]:
+    """Read one TrackBack URL a line through the one URL rule.
+
+    Return the cleaned addresses (each once, in order), and one message for each line that
+    cannot be kept, naming it."""
+    urls, errors = [], []
+    for line in (line.strip() for line in raw.splitlines()):
+        if not line:
+            continue
+        try:
+            cleaned = clean_url(line)
+        except BadUrl as error:
+            errors.append(f"“{_shown(line)}”: {error}")
+            continue
+        if cleaned not in urls:
+            urls.append(cleaned)
+    if len(urls) > MAX_TRACKBACK_URLS:
+        errors.append(f"List at most {MAX_TRACKBACK_URLS} TrackBack URLs, not {len(urls)}.")
+    return urls, errors
+
+
+def _trackback_text(urls: list[str]) -> str:
+    """The stored form of the TrackBack URLs (one a line); raise BadTrackbackUrls."""
+    cleaned, errors = parse_trackback_urls("\n".join(urls))
+    if errors:
+        raise BadTrackbackUrls(errors)
+    return "\n".join(cleaned)
+
+
 def format_translations(article: Article) -> str:
     """The editor's text for the article's translations; read back, it gives the same."""
     return "\n".join(f"{written_form(t.language, t.code)}, {t.url}" for t in article.translations)
@@ -158,13 +207,19 @@ def _resolve_tags(names: list[str]) -> list[Tag]:
 
 def save_article(article: Article | None, author: User, data: ArticleInput, *, publish: bool,
                  now: datetime, zone: ZoneInfo) -> Article:
-    """Create or update an article; publish (or schedule) it when asked. The caller commits."""
+    """Create or update an article; publish (or schedule) it when asked. The caller commits.
+
+    A published or scheduled article's linkbacks are sent once the commit happens (at its
+    publication time, if that is still to come): to new and changed links, and a last one
+    to links taken out."""
     if article is None:
         article = Article(author=author, status=ArticleStatus.DRAFT)
     with db.session.no_autoflush:
         _apply(article, data, publish=publish, now=now, zone=zone)
     db.session.add(article)
     db.session.flush()
+    if article.status is not ArticleStatus.DRAFT:
+        sending.queue_for(article, now=now)
     return article
 
 
@@ -172,9 +227,11 @@ def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime
            zone: ZoneInfo) -> None:
     """Copy the editor's input onto the article and work out its status and permalink.
 
-    Raise BadUrl (the reprint link) or BadTranslations before anything is changed."""
+    Raise BadUrl (the reprint link), BadTranslations or BadTrackbackUrls before anything is
+    changed."""
     reprint_url = clean_url(data.reprint_url)
     links = _links(data.translations)
+    trackback_urls = _trackback_text(data.trackback_urls)
     fixed = article.permalink_fixed(now)
     if not fixed:
         article.slug = _choose_slug(article, data)
@@ -190,6 +247,7 @@ def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime
                             for link in links]
     article.comments_open = data.comments_open
     article.pings_open = data.pings_open
+    article.trackback_urls = trackback_urls
     if data.publish_at is not None and not fixed:
         article.published_at = data.publish_at
     if publish:
@@ -214,3 +272,51 @@ def articles_for(user: User) -> list[Article]:
     if user.role is not Role.ADMIN:
         query = query.where(Article.author_id == user.id)
     return list(db.session.scalars(query))
+
+
+# --- the linkbacks an article sent, for the editor --------------------------------------------
+
+PROTOCOL_NAMES = {sending.WEBMENTION: "Webmention", sending.PINGBACK: "Pingback",
+                  sending.TRACKBACK: "TrackBack"}
+
+
+@dataclass(frozen=True)
+class SentLinkback:
+    """One row of the editor's "Linkbacks sent" table."""
+
+    target_url: str
+    via: str
+    protocol: str
+    outcome: str
+    attempts: int
+    last_attempt_at: datetime | None
+    in_article: bool
+
+
+def describe_linkback(row: OutgoingLinkback) -> str:
+    """The row's state in words, for the author."""
+    state, detail = row.state, row.detail
+    if state == sending.State.SENT:
+        return f"Sent — the receiver answered “{detail}”"
+    if state == sending.State.REFUSED:
+        return f"Refused — {detail}"
+    if state == sending.State.FAILED:
+        when = format_datetime(row.next_attempt_at) if row.next_attempt_at else "soon"
+        return f"Failed ({detail}), retrying at {when}"
+    if state == sending.State.GAVE_UP:
+        return f"Gave up after {row.attempts} attempts ({detail})"
+    if state == sending.State.NO_ENDPOINT:
+        return "No linkback endpoint found"
+    return "Queued"
+
+
+def linkbacks_sent(article_id: int) -> list[SentLinkback]:
+    """The article's linkbacks and how each went, in one query."""
+    rows = db.session.scalars(select(OutgoingLinkback)
+                              .where(OutgoingLinkback.article_id == article_id)
+                              .order_by(OutgoingLinkback.id))
+    return [SentLinkback(target_url=row.target_url, via=row.via,
+                         protocol=PROTOCOL_NAMES.get(row.protocol, "—"),
+                         outcome=describe_linkback(row), attempts=row.attempts,
+                         last_attempt_at=row.last_attempt_at, in_article=row.in_article)
+            for row in rows]

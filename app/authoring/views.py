@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.authoring import bp, services
 from app.authoring.forms import ArticleForm
+from app.core import settings as site_settings
 from app.core.permissions import writers_only
 from app.core.sanitize import render_article_markdown
 from app.core.text import parse_tag_list
@@ -35,6 +36,7 @@ def _input_from(form: ArticleForm) -> services.ArticleInput:
         translations=services.parse_translations(form.translations.data or "")[0],
         comments_open=form.comments_open.data,
         pings_open=form.pings_open.data,
+        trackback_urls=services.parse_trackback_urls(form.trackback_urls.data or "")[0],
     )
 
 
@@ -55,6 +57,7 @@ def _fill_from(form: ArticleForm, article: Article) -> None:
         "translations": services.format_translations(article),
         "comments_open": article.comments_open,
         "pings_open": article.pings_open,
+        "trackback_urls": article.trackback_urls,
     })
 
 
@@ -110,13 +113,17 @@ def _editor(article: Article | None):
                     form.reprint_url.errors.append(str(error))
                 except services.BadTranslations as error:
                     form.translations.errors.extend(error.messages)
+                except services.BadTrackbackUrls as error:
+                    form.trackback_urls.errors.extend(error.messages)
                 else:
                     db.session.commit()
                     flash(_saved_message(saved, now), "success")
                     return redirect(url_for("authoring.edit", article_id=saved.id))
     status = 422 if request.method == "POST" and preview_html is None else 200
     return render_template("authoring/editor.html", form=form, article=article,
-                           preview_html=preview_html, now=now), status
+                           preview_html=preview_html, now=now,
+                           linkbacks=services.linkbacks_sent(article.id) if article else [],
+                           sending_on=site_settings.load().send_linkbacks), status
 
 
 def _saved_message(article: Article, now) -> str:

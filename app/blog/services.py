@@ -36,7 +36,8 @@ def response_counts(article_ids: Iterable[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Response.article_id, func.count())
-        .where(Response.article_id.in_(ids), Response.status == ResponseStatus.APPROVED)
+        .where(Response.article_id.in_(ids), Response.status == ResponseStatus.APPROVED,
+               ~Response.is_reaction)  # likes and reposts show as faces, not responses
         .group_by(Response.article_id)
     )
     counts = dict.fromkeys(ids, 0)

@@ -1,9 +1,13 @@
-"""Atom feeds of approved responses: one per article and one for the whole site."""
+"""Atom feeds of approved responses: one per article and one for the whole site.
+
+Linkbacks are entries too, named by their label ("Pingback: Post Title | Site") and linking to
+their source; likes and reposts are left out, as the article page shows them only as faces.
+"""
 
 from __future__ import annotations
 
 from flask import make_response, render_template
-from sqlalchemy import select
+from sqlalchemy import not_, select
 from sqlalchemy.orm import contains_eager
 
 from app.blog.services import visible_articles
@@ -18,7 +22,9 @@ def _approved():
     live = visible_articles().with_only_columns(Article.id).order_by(None)
     return (select(Response).join(Response.article)
             .options(contains_eager(Response.article))
-            .where(Response.status == ResponseStatus.APPROVED, Response.article_id.in_(live))
+            .where(Response.status == ResponseStatus.APPROVED, Response.article_id.in_(live),
+                   # Likes and reposts are faces under the article, not entries to read.
+                   not_(Response.is_reaction))
             .order_by(Response.created_at.desc(), Response.id.desc()).limit(FEED_SIZE))
 
 

@@ -11,10 +11,11 @@ from app.blog.services import response_counts
 from app.comments import services
 from app.comments.forms import CommentForm
 from app.comments.identity import current_commenter, form_stamp, saved_details
-from app.comments.threads import Node, thread_page
+from app.comments.threads import Node, reactions_for, thread_page
 from app.core import settings as site_settings
 from app.core.converters import int_arg
 from app.models import Article, Response
+from app.templating import permalink, site_url_for
 
 
 def avatar_url(email: str, style: str) -> str | None:
@@ -63,6 +64,30 @@ def _notes(shown_ids: set[int]) -> tuple[list, dict[int, list]]:
     return general, beside
 
 
+def linkback_endpoints(article: Article) -> dict[str, str] | None:
+    """Where other sites send this article their linkbacks: pingback, webmention, trackback.
+
+    None when the article takes no pings: advertising an endpoint that can only answer
+    "closed" would just invite requests to refuse. Absolute, from SITE_URL, so that a cached
+    page advertises the same addresses whoever asked for it.
+    """
+    if not article.pings_open:
+        return None
+    return {"pingback": site_url_for("linkbacks.xmlrpc"),
+            # The endpoint's name as app/linkbacks/views.py has it (LINKBACKS.md says
+            # "linkbacks.webmention"; the URL, /webmention, is the same).
+            "webmention": site_url_for("linkbacks.webmention"),
+            "trackback": permalink(article, external=True) + "trackback/"}
+
+
+def discovery_headers(endpoints: dict[str, str] | None) -> dict[str, str]:
+    """The HTTP headers that advertise the endpoints (Pingback 1.0, Webmention)."""
+    if not endpoints:
+        return {}
+    return {"X-Pingback": endpoints["pingback"],
+            "Link": f'<{endpoints["webmention"]}>; rel="webmention"'}
+
+
 def render_article_page(article: Article, *, form: CommentForm | None = None,
                         preview: str | None = None, status: int = 200):
     """Render the article with its discussion for the current reader."""
@@ -78,14 +103,16 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
         return services.can_change(response, commenter, settings)
 
     notes, notes_beside = _notes(threads.ids)
+    endpoints = linkback_endpoints(article)
     return render_template(
         "blog/article.html", article=article,
         response_count=response_counts([article.id])[article.id],
-        threads=threads, form=form, preview=preview, reply_to=reply_to,
+        threads=threads, reactions=reactions_for(article), linkback_endpoints=endpoints,
+        form=form, preview=preview, reply_to=reply_to,
         settings=settings, can_change=can_change, notes=notes, notes_beside=notes_beside,
         badge=lambda r: services.badge_for(r, article),
         avatar=lambda email: avatar_url(email, settings.avatars),
-    ), status
+    ), status, discovery_headers(endpoints)
 
 
 def render_form_fragment(article: Article, form: CommentForm, preview: str | None, status: int):

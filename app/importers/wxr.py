@@ -46,7 +46,7 @@ from sqlalchemy import or_, select, update
 
 from app.auth.services import unique_user_slug
 from app.authoring.services import permalink_path
-from app.core.sanitize import clean_article_html, clean_comment_html, clean_excerpt, strip_tags
+from app.core.sanitize import clean_article_html, clean_comment_html, strip_tags
 from app.core.text import excerpt_from_html, slugify
 from app.core.urls import url_or_empty
 from app.extensions import db
@@ -76,6 +76,15 @@ COMMENT_STATUS = {"1": ResponseStatus.APPROVED, "0": ResponseStatus.PENDING,
 COMMENT_KIND = {"": ResponseKind.COMMENT, "comment": ResponseKind.COMMENT,
                 "pingback": ResponseKind.PINGBACK, "trackback": ResponseKind.TRACKBACK,
                 "webmention": ResponseKind.WEBMENTION, "parley_question": ResponseKind.QUESTION}
+# The Webmention plugin for WordPress (4.x) stores some webmentions under their own types.
+WEBMENTION_TYPES = {"like": "like", "favorite": "like", "repost": "repost",
+                    "bookmark": "bookmark", "mention": "mention", "reply": "reply"}
+COMMENT_KIND.update(dict.fromkeys(WEBMENTION_TYPES, ResponseKind.WEBMENTION))
+# Webmentions written by a person (their name is the comment's author), not just a page.
+PERSON_MENTIONS = ("reply", "like", "repost")
+# The "[…]" WordPress frames a pingback's excerpt with (it writes "[&#8230;]"; older ones "[...]").
+EXCERPT_FRAMING = re.compile(r"^\[(?:…|\.\.\.)\]\s*|\s*\[(?:…|\.\.\.)\]$")
+TRACKBACK_CONTENT = re.compile(r"^\s*<strong>(.*?)</strong>\s*(.*)$", re.S | re.I)
 DEFAULT_MAX_TEXT_BYTES = 10 * 1024 * 1024
 MAX_ID = 2**31 - 1  # WordPress ids beyond a database integer are not real ones
 BAD_COMMENTER_URL = "commenter websites were not web addresses and were left out"
@@ -699,17 +708,67 @@ class Importer:
             user=self.users_by_wp_id.get(user_id) if user_id is not None else None,
         )
         if linkback:
-            response.source_title = name[:300]
-            response.source_url = url
-            excerpt = clean_excerpt(strip_tags(content)).strip()
-            framing = r"\[(?:…|\.\.\.|&#8230;|&hellip;)\]"  # WordPress writes [&#8230;] now
-            response.body_html = re.sub(rf"^{framing}\s*|\s*{framing}$", "", excerpt).strip()
+            _linkback_fields(response, raw_type, name, url, content, _comment_meta(node, wp))
         else:
             response.author_name = name[:200]
             response.body_html = clean_comment_html(autop(content))
         self.summary.responses[(kind.value, status.value)] += 1
         db.session.add(response)
         return response
+
+
+def _comment_meta(node: Element, wp: str) -> dict[str, str]:
+    """A comment's wp:commentmeta as {key: value} (the first value of a repeated key)."""
+    meta: dict[str, str] = {}
+    for entry in node.findall(f"{wp}commentmeta"):
+        meta.setdefault(_text(entry, f"{wp}meta_key"), _raw(entry, f"{wp}meta_value"))
+    return meta
+
+
+def linkback_excerpt(content: str) -> str:
+    """The plain text of a linkback's stored content, without WordPress's "[…]" framing
+    (templates add it back), so that it is never shown twice."""
+    text = " ".join(html.unescape(strip_tags(content)).split())
+    return EXCERPT_FRAMING.sub("", text).strip()
+
+
+def _linkback_fields(response: Response, raw_type: str, name: str, url: str, content: str,
+                     meta: dict[str, str]) -> None:
+    """Fill a linkback's source and excerpt from a WordPress comment, as WordPress keeps them.
+
+    A pingback's author is the linking page's title; a trackback's is the blog's name, with
+    the post's title in <strong> before the excerpt; a webmention (Semantic Linkbacks) names
+    its person and keeps the post's address in "canonical". Parley's own exports also write
+    the title and site name apart, so they come back exactly.
+    """
+    title, site = meta.get("parley_source_title"), meta.get("parley_source_site")
+    if response.kind is ResponseKind.TRACKBACK and (found := TRACKBACK_CONTENT.match(content)):
+        title = plain(found.group(1)) if title is None else title
+        site = name if site is None else site
+        content = found.group(2)
+    response.source_url, response.author_url = url, ""
+    person = False
+    if response.kind is ResponseKind.WEBMENTION:
+        mention = meta.get("semantic_linkbacks_type", "").strip().lower() or raw_type
+        response.mention_type = WEBMENTION_TYPES.get(mention, "mention")
+        response.source_url = url_or_empty(meta.get("semantic_linkbacks_canonical")) or url
+        response.author_photo = url_or_empty(meta.get("semantic_linkbacks_avatar"))
+        person = response.mention_type in PERSON_MENTIONS
+    if person:
+        response.source_title, response.source_site = plain(title or "")[:300], plain(site or "")
+        if name != response.source_label:
+            response.author_name = name[:200]
+        if url != response.source_url:
+            response.author_url = url
+    else:
+        response.source_title = plain(name if title is None else title)[:300]
+    response.source_site = plain(site or "")[:200]
+    if response.kind is ResponseKind.WEBMENTION and response.mention_type == "reply":
+        response.body_html = clean_comment_html(autop(content))
+        response.body_source = " ".join(html.unescape(strip_tags(content)).split())
+    else:
+        response.body_source = linkback_excerpt(content)
+        response.body_html = html.escape(response.body_source, quote=False)
 
 
 def max_text_bytes() -> int:

@@ -134,12 +134,52 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
     yield "\t</item>\n"
 
 
+def _linkback_content(response: Response) -> str:
+    """A linkback's text as WordPress stores it: a pingback's excerpt framed in "[…]", a
+    trackback's post title in <strong> before its excerpt, a webmention reply's own HTML."""
+    if not response.shows_excerpt:
+        return response.body_html
+    excerpt = as_html(response.body_source)
+    framed = f"[&#8230;] {excerpt} [&#8230;]" if excerpt else ""
+    if response.kind is ResponseKind.TRACKBACK and response.source_title and response.source_site:
+        return f"<strong>{as_html(response.source_title)}</strong>\n\n{framed}"
+    return framed
+
+
+def _linkback_author(response: Response) -> tuple[str, str]:
+    """Who WordPress names as a linkback's author, and their address: a pingback's page
+    title ("Post Title | Site"), a trackback's blog, a webmention's person."""
+    if (response.kind is ResponseKind.TRACKBACK and response.source_title
+            and response.source_site):
+        return response.source_site, response.source_url
+    if response.is_reply_mention or response.is_reaction:
+        return response.display_name, response.author_url or response.source_url
+    return response.source_label, response.source_url
+
+
+def _linkback_meta(response: Response) -> dict[str, str]:
+    """Comment meta that keeps what WordPress has no column for: Parley's title and site
+    name apart, and what the Semantic Linkbacks plugin keeps for a webmention."""
+    meta = {"parley_source_title": as_html(response.source_title),
+            "parley_source_site": as_html(response.source_site)}
+    if response.kind is ResponseKind.WEBMENTION:
+        meta.update({"protocol": "webmention",
+                     "semantic_linkbacks_type": response.mention_type or "mention",
+                     "semantic_linkbacks_canonical": response.source_url})
+        if response.author_photo:
+            meta["semantic_linkbacks_avatar"] = response.author_photo
+    return meta
+
+
 def _comment(response: Response, zone: ZoneInfo) -> str:
     local, gmt = _dates(response.created_at, zone)
-    linkback = response.is_linkback
-    name = response.source_title if linkback else response.author_name
-    url = response.source_url if linkback and response.source_url else response.author_url
-    content = response.body_source or response.body_html
+    meta: dict[str, str] = {}
+    if response.is_linkback:
+        name, url = _linkback_author(response)
+        content, meta = _linkback_content(response), _linkback_meta(response)
+    else:
+        name, url = response.author_name, response.author_url
+        content = response.body_source or response.body_html
     return (f"\t\t<wp:comment>\n\t\t\t<wp:comment_id>{response.id}</wp:comment_id>\n"
             f"\t\t\t<wp:comment_author>{cdata(as_html(name))}</wp:comment_author>\n"
             f"\t\t\t<wp:comment_author_email>{cdata(response.author_email)}"
@@ -154,4 +194,7 @@ def _comment(response: Response, zone: ZoneInfo) -> str:
             f"\t\t\t<wp:comment_type>{cdata(COMMENT_TYPE[response.kind])}</wp:comment_type>\n"
             f"\t\t\t<wp:comment_parent>{response.parent_id or 0}</wp:comment_parent>\n"
             f"\t\t\t<wp:comment_user_id>{response.user_id or 0}</wp:comment_user_id>\n"
-            "\t\t</wp:comment>\n")
+            + "".join(f"\t\t\t<wp:commentmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
+                      f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:commentmeta>\n"
+                      for key, value in meta.items())
+            + "\t\t</wp:comment>\n")

@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from html import unescape
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
@@ -42,7 +43,6 @@ from app.moderation import notifications
 from app.moderation import services as moderation
 from app.moderation.policy import Decision, History, Submission, decide
 
-LINKBACK_KINDS = (ResponseKind.PINGBACK, ResponseKind.TRACKBACK, ResponseKind.WEBMENTION)
 ARTICLE_ENDPOINTS = {"blog.article", "blog.imported_permalink"}
 # What a stranger is told when the source could not be read, whatever the reason: a refused
 # private address, a closed port and a missing page all read the same, so that the endpoint
@@ -220,20 +220,22 @@ def check(incoming: Incoming) -> tuple[str, Target]:
     target = resolve_target(incoming.target)
     if same_page(source, target.url):
         raise BadRequest("The source and the target are the same page.")
-    if incoming.kind is not ResponseKind.WEBMENTION and existing(target.article, source):
-        raise AlreadyRegistered(f"A linkback from {source} is already registered "
+    # A blog that links to an article sends a pingback and a trackback for it; each kind
+    # is registered once per source.
+    if incoming.kind is not ResponseKind.WEBMENTION and \
+            existing(target.article, source, incoming.kind):
+        raise AlreadyRegistered(f"A {incoming.kind.value} from {source} is already registered "
                                 "on this article.")
-    _throttle(f"linkback:pair:{_digest(source, target.article.path or '')}",
-              "LINKBACK_PAIR_LIMIT")
+    pair = _digest(incoming.kind.value, source, target.article.path or "")
+    _throttle(f"linkback:pair:{pair}", "LINKBACK_PAIR_LIMIT")
     return source, target
 
 
-def existing(article: Article, source: str) -> Response | None:
-    """The linkback already stored from this source on this article, if any."""
+def existing(article: Article, source: str, kind: ResponseKind) -> Response | None:
+    """The linkback of this kind already stored from this source on this article, if any."""
     return db.session.scalars(
         select(Response).where(Response.article_id == article.id,
-                               Response.source_url == source,
-                               Response.kind.in_(LINKBACK_KINDS))
+                               Response.source_url == source, Response.kind == kind)
         .order_by(Response.id).limit(1)).first()
 
 
@@ -269,7 +271,7 @@ def fetch_source(source: str, kind: ResponseKind) -> fetch.Fetched:
 
 
 def read(fetched: fetch.Fetched, source: str, target: Target) -> source_page.SourcePage:
-    plain = not fetched.content_type.endswith("html")
+    plain = fetched.content_type not in fetch.HTML
     return source_page.read_source(fetched.text, fetched.url or source, targets_for(target),
                                    plain_text=plain)
 
@@ -288,11 +290,12 @@ def _fields(incoming: Incoming, source: str, page: source_page.SourcePage) -> di
     reply = (incoming.kind is ResponseKind.WEBMENTION and page.mention_type == "reply"
              and page.content_html.strip())
     if reply:
-        body_source = clean_excerpt(page.content_text or page.content_html)[:5000]
+        body_source = unescape(clean_excerpt(page.content_text or page.content_html))[:5000]
         body_html = clean_comment_html(page.content_html)
     else:
         text = incoming.excerpt or page.excerpt
-        body_source = _shorten(clean_excerpt(text), 300)
+        # Plain text (an excerpt a trackback sends may carry markup), escaped once to show.
+        body_source = _shorten(unescape(clean_excerpt(text)), 300)
         body_html = str(escape(body_source))
     author_url = _url_or(page.author_url, source) if incoming.kind is ResponseKind.WEBMENTION \
         else source
@@ -427,7 +430,7 @@ def process_webmention(request_id: int, user_agent: str = "",
                         user_agent=user_agent)
     try:
         target = resolve_target(request.target)
-        previous = existing(target.article, request.source)
+        previous = existing(target.article, request.source, ResponseKind.WEBMENTION)
         fetched = fetch_source(request.source, ResponseKind.WEBMENTION)
         if fetched.status == 410 or (fetched.status >= 400 and previous is not None):
             _finish(request, "removed" if previous else "rejected",

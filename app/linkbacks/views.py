@@ -79,7 +79,7 @@ def trackback_ping(path: str):
     return _xml(trackback.answer_ok())
 
 
-@bp.post("/webmention")
+@bp.post("/webmention", endpoint="webmention")
 @csrf.exempt
 def webmention_endpoint():
     """W3C Webmention: 400 with a reason for what is wrong at once, else 202 and a status

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, inspect
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, and_, inspect
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,6 +23,14 @@ class ResponseKind(enum.StrEnum):
     PINGBACK = "pingback"
     TRACKBACK = "trackback"
     WEBMENTION = "webmention"
+
+
+LINKBACK_KINDS = (ResponseKind.PINGBACK, ResponseKind.TRACKBACK, ResponseKind.WEBMENTION)
+# Webmentions that are a gesture rather than something said: shown as a row of faces under
+# the article, not as responses in the discussion.
+REACTIONS = ("like", "repost")
+LINKBACK_LABELS = {ResponseKind.PINGBACK: "Pingback", ResponseKind.TRACKBACK: "Trackback"}
+MENTION_LABELS = {"reply": "Reply", "like": "Like", "repost": "Repost", "bookmark": "Bookmark"}
 
 
 class ResponseStatus(enum.StrEnum):
@@ -148,5 +158,62 @@ class Response(db.Model):
 
     @property
     def is_linkback(self) -> bool:
-        return self.kind in (ResponseKind.PINGBACK, ResponseKind.TRACKBACK,
-                             ResponseKind.WEBMENTION)
+        return self.kind in LINKBACK_KINDS
+
+    @hybrid_property
+    def is_reaction(self) -> bool:
+        """A webmention like or repost: a face under the article, not a response."""
+        return self.kind == ResponseKind.WEBMENTION and self.mention_type in REACTIONS
+
+    @is_reaction.inplace.expression
+    @classmethod
+    def _is_reaction_expression(cls):
+        return and_(cls.kind == ResponseKind.WEBMENTION, cls.mention_type.in_(REACTIONS))
+
+    @property
+    def is_reply_mention(self) -> bool:
+        """A webmention reply: someone's own words on their site, shown as they wrote them."""
+        return self.kind == ResponseKind.WEBMENTION and self.mention_type == "reply"
+
+    @property
+    def shows_excerpt(self) -> bool:
+        """Its text is an excerpt of the linking page (shown as "[…] text […]")."""
+        return self.is_linkback and not self.is_reply_mention
+
+    @property
+    def source_host(self) -> str:
+        """The linking page's site as a reader would write it: "blog.example.org"."""
+        try:
+            host = urlsplit(self.source_url or "").hostname or ""
+            host = host.encode("ascii").decode("idna") if "xn--" in host else host
+        except (ValueError, UnicodeError):
+            return ""
+        return host.removeprefix("www.")
+
+    @property
+    def source_label(self) -> str:
+        """The linking post named as the reference page does: "Post Title | Site Name".
+
+        The site is left out when the title already names it (many blogs put it there), and
+        the source's host stands in when the page gave neither.
+        """
+        title, site = self.source_title.strip(), self.source_site.strip()
+        if title and site and site.casefold() not in title.casefold():
+            return f"{title} | {site}"
+        return title or site or self.source_host
+
+    @property
+    def display_name(self) -> str:
+        """The name a response is shown under: a person's, or the linking post's label."""
+        if not self.is_linkback:
+            return self.author_name
+        if self.is_reply_mention or self.is_reaction:
+            return self.author_name or self.source_label
+        return self.source_label
+
+    @property
+    def linkback_label(self) -> str:
+        """"Pingback", "Trackback", "Mention", "Reply"…: what kind of link it is ("" else)."""
+        if self.kind == ResponseKind.WEBMENTION:
+            return MENTION_LABELS.get(self.mention_type, "Mention")
+        return LINKBACK_LABELS.get(self.kind, "")

@@ -88,6 +88,20 @@ class SettingsForm(FlaskForm):
         "Mail moderators about held responses",
         choices=[("each", "For each one"), ("digest", "In a daily digest"), ("off", "Never")])
     notify_authors = BooleanField("Tell the article's author of newly approved responses")
+    linkbacks_separate = BooleanField(
+        "List pingbacks, trackbacks and mentions apart, under the comments",
+        description="Otherwise they show in their place among the comments, by date.")
+    unverified_trackbacks = SelectField(
+        "A trackback from a page that does not link to the article", default="spam",
+        choices=[("spam", "Keep it in Spam, marked “no link back”, where you can still "
+                          "approve it"),
+                 ("refuse", "Turn it away: the sender is told no and nothing is kept")],
+        description="Other sites' trackbacks are not checked by the protocol itself, so "
+        "Parley opens the page to see whether it links here.")
+    send_linkbacks = BooleanField(
+        "Notify the pages an article links to",
+        description="When an article is published or updated, Parley sends each page it "
+        "links to a pingback or webmention, where that site accepts them.")
     purge_after_days = IntegerField(
         "Empty spam and trash after this many days", validators=[
             InputRequired("Enter a number of days."),
@@ -104,7 +118,8 @@ class SettingsForm(FlaskForm):
         data = {name: getattr(self, name).data for name in (
             "manual_approval", "previously_approved", "member_trust_after", "max_links",
             "flood_seconds", "thread_depth", "threads_per_page", "newest_first", "avatars",
-            "notify_moderators", "notify_authors", "purge_after_days")}
+            "notify_moderators", "notify_authors", "purge_after_days", "linkbacks_separate",
+            "unverified_trackbacks", "send_linkbacks")}
         data["min_fill_seconds"] = float(self.min_fill_seconds.data)
         for name in ("moderation_words", "disallowed_words", "block_list"):
             data[name] = tuple(_lines(getattr(self, name).data))

@@ -74,11 +74,15 @@ def response_approved(response: Response) -> None:
 
 
 def _describe(response: Response) -> str:
-    who = response.source_title or response.author_name or "Anonymous"
-    lines = [f"{response.kind.value.capitalize()} on “{response.article.title}”",
-             f"Author: {who} <{response.author_email}>  {response.author_url}",
-             f"IP: {response.author_ip}   Why it is held: {response.moderation_reason}", "",
-             response.body_source[:3000]]
+    if response.is_linkback:
+        lines = [f"{response.linkback_label} on “{response.article.title}”",
+                 f"From: {response.display_name}  {response.source_url}"]
+    else:
+        who = response.author_name or "Anonymous"
+        lines = [f"{response.kind.value.capitalize()} on “{response.article.title}”",
+                 f"Author: {who} <{response.author_email}>  {response.author_url}"]
+    lines += [f"IP: {response.author_ip}   Why it is held: {response.moderation_reason}", "",
+              response.body_source[:3000]]
     return "\n".join(lines)
 
 

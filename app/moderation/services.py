@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from markupsafe import escape
 from sqlalchemy import exists, func, select
 
 from app.core.sanitize import render_comment
@@ -128,6 +129,8 @@ def quick_edit(response: Response, actor: User, *, name: str, email: str, websit
     response.body_source = body.replace("\r\n", "\n").strip()
     if response.kind in (ResponseKind.COMMENT, ResponseKind.QUESTION):
         response.body_html = render_comment(response.body_source)
+    elif response.shows_excerpt:
+        response.body_html = str(escape(response.body_source))
     response.edited_at = now
     record(response, actor, "edit", before, now)
 

@@ -152,3 +152,66 @@ def test_only_owners_and_admins_may_edit(db):
     article = save(None, owner)
     assert services.can_edit(owner, article) and services.can_edit(admin, article)
     assert not services.can_edit(other, article) and not services.can_edit(moderator, article)
+
+
+def test_trackback_urls_are_cleaned_and_bad_lines_named():
+    urls, errors = services.parse_trackback_urls(
+        "https://blog.example.org/trackback/7\n\n  blog.example.net/tb/1  \n"
+        "javascript:alert(1)\nhttps://blog.example.org/trackback/7\n")
+    assert urls == ["https://blog.example.org/trackback/7", "http://blog.example.net/tb/1"]
+    assert errors == ["“javascript:alert(1)”: Only web addresses starting with http:// or "
+                      "https:// are accepted."]
+    many = "\n".join(f"https://blog.example.org/tb/{n}" for n in range(21))
+    assert services.parse_trackback_urls(many)[1] == ["List at most 20 TrackBack URLs, not 21."]
+
+
+def test_trackback_urls_are_stored_one_a_line_and_bad_ones_change_nothing(db):
+    author = make_user(Role.AUTHOR)
+    article = save(None, author, title="Kept",
+                   trackback_urls=["https://a.example.org/tb/1", "b.example.org/tb/2"])
+    assert article.trackback_urls == "https://a.example.org/tb/1\nhttp://b.example.org/tb/2"
+    with pytest.raises(services.BadTrackbackUrls) as refused:
+        save(article, author, title="Changed", trackback_urls=["ftp://a.example.org/"])
+    assert "“ftp://a.example.org/”" in refused.value.messages[0]
+    assert article.title == "Kept"
+
+
+def sending_jobs(db) -> list:
+    """The linkback sending queued to run after the commit."""
+    from app.linkbacks import sending
+
+    return [job for job in db.session.info.get("after_commit", [])
+            if job[0] in (sending.send_article, sending.send_article.schedule)]
+
+
+def test_publishing_or_updating_queues_sending_and_a_draft_does_not(db):
+    from app.linkbacks import sending
+    from tests.factories import change_settings
+
+    change_settings(send_linkbacks=True)
+    author = make_user(Role.AUTHOR)
+    now = datetime.now(UTC)
+    draft = save(None, author, now=now)
+    assert sending_jobs(db) == []
+
+    article = save(None, author, publish=True, now=now)
+    assert sending_jobs(db) == [(sending.send_article, (article.id,), {})]
+    db.session.info.pop("after_commit")
+    save(article, author, now=now)  # an update while live
+    assert sending_jobs(db) == [(sending.send_article, (article.id,), {})]
+    db.session.info.pop("after_commit")
+
+    later = now + timedelta(days=3)
+    scheduled = save(draft, author, publish=True, publish_at=later, now=now)
+    assert sending_jobs(db) == [
+        (sending.send_article.schedule, (), {"args": (scheduled.id,), "eta": later})]
+    db.session.rollback()
+
+
+def test_nothing_is_queued_with_sending_turned_off(db):
+    from tests.factories import change_settings
+
+    change_settings(send_linkbacks=False)
+    save(None, make_user(Role.AUTHOR), publish=True, now=datetime.now(UTC))
+    assert sending_jobs(db) == []
+    db.session.rollback()

@@ -229,3 +229,24 @@ def test_an_existing_article_opens_filled_in_and_saves_unchanged(
     assert [(t.language, t.code, t.url) for t in article.translations] == [
         ("Polski", "pl", "https://pl.example.org/x"),
         ("Português (Brasil)", "pt-BR", "https://br.example.org/y")]
+
+
+def test_trackback_urls_are_checked_line_by_line_and_kept_when_saved(forms, db):
+    author = make_user(Role.AUTHOR)
+    forms.login(author.email, PASSWORD)
+    typed = "https://blog.example.org/trackback/7\nnot a url at all"
+    response = forms.post("/write/new", article_form(trackback_urls=typed, save="Save draft"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ('id="trackback_urls-error">“not a url at all”: A web address cannot contain spaces '
+            "or invisible characters.") in html
+    assert "https://blog.example.org/trackback/7\nnot a url at all</textarea>" in html
+    assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 0
+
+    response = forms.post("/write/new", article_form(
+        trackback_urls="blog.example.org/trackback/7\n", save="Save draft"))
+    assert response.status_code == 302
+    article = db.session.scalars(db.select(Article)).one()
+    assert article.trackback_urls == "http://blog.example.org/trackback/7"
+    page = editor_fields(forms.client.get(response.headers["Location"]).get_data(as_text=True))
+    assert page.values["trackback_urls"] == "http://blog.example.org/trackback/7"

@@ -103,9 +103,9 @@ def test_export_writes_a_wxr_1_2_document_of_the_whole_site(app, db):
                    for c in comments) == Counter({
                        ("comment", "1"): 6, ("comment", "0"): 1, ("comment", "spam"): 1,
                        ("comment", "trash"): 1, ("pingback", "1"): 1, ("trackback", "1"): 1})
-    # A linkback's author is its source title; its text keeps WordPress's framing.
+    # A linkback's author is its source title; its text gets WordPress's framing back.
     ping = by_author["Ilhas e faróis | Diário de Bordo"]
-    assert ping.findtext(f"{WP}comment_content").startswith("[...] li a chegada")
+    assert ping.findtext(f"{WP}comment_content").startswith("[&#8230;] li a chegada")
     # A "]]>" inside the text is split across two CDATA sections and reads back whole.
     assert by_author["Pedro Alves"].findtext(f"{WP}comment_content") == \
         "No cartaz do porto estava escrito ]]> em vez do preço."

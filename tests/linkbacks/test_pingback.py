@@ -275,3 +275,14 @@ def test_a_pingback_passes_the_comment_rules(client, db, sources, target):
     [response] = stored(db)
     assert response.status is ResponseStatus.SPAM
     assert "casino" in response.moderation_reason
+
+
+def test_fault_0x31_a_flood_against_one_source_host(client, app, db, sources, target,
+                                                    monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    monkeypatch.setitem(app.config, "LINKBACK_SOURCE_HOST_LIMIT", "2 per minute")
+    for n in range(2):
+        call(client, "pingback.ping", sources.add(f"/n{n}/", "<title>n</title>"), target)
+    third = sources.linking("/third/", target)
+    assert fault_code(call(client, "pingback.ping", third, target)) == 0x0031
+    assert sources.requests_to("/third/") == []  # that host is not fetched again for now

@@ -184,3 +184,16 @@ def test_build_and_parse_round_trip():
     assert trackback.parse_response(trackback.answer_error("No <way>")) == (False, "No <way>")
     with pytest.raises(ValueError):
         trackback.parse_response(b"<html>oops</html>")
+
+
+def test_a_pingback_and_a_trackback_from_the_same_post_are_both_registered(
+        client, app, db, sources, article, target, monkeypatch):
+    """WordPress sends both for one linking post, one right after the other."""
+    import xmlrpc.client
+
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    source = sources.linking("/both/", target)
+    body = xmlrpc.client.dumps((source, target), "pingback.ping").encode()
+    assert b"<fault>" not in client.post("/xmlrpc", data=body, content_type="text/xml").data
+    assert answer(ping(client, article, {"url": source, "title": "Both"})) == ("0", "")
+    assert sorted(r.kind.value for r in stored(db)) == ["pingback", "trackback"]
