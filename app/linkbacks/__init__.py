@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("linkbacks", __name__)
 
-from app.linkbacks import views  # noqa: E402,F401
+from app.linkbacks import jobs, sending, views  # noqa: E402,F401  (jobs register with the queue)

@@ -90,3 +90,26 @@ def test_many_jobs_are_each_run_once(real_queue, db):
     db.session.commit()
     bodies = sorted(db.session.scalars(select(OutboxMessage.body)))
     assert bodies == sorted(f"Message {n}" for n in range(20))
+
+
+def test_the_worker_knows_every_job():
+    """`flask worker` builds the app and nothing more, so every job any module declares must
+    be registered by create_app(): a job the worker does not know is never run (a queued
+    webmention stayed "pending" for ever before linkbacks/__init__ imported its jobs)."""
+    import importlib
+    import pkgutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import app as package
+
+    for module in pkgutil.walk_packages(package.__path__, "app."):
+        importlib.import_module(module.name)
+    declared = set(tasks.huey._registry._registry)
+    script = ("from app import create_app; create_app(); from app.tasks import huey; "
+              "print('\\n'.join(huey._registry._registry))")
+    worker = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], env=os.environ, check=True)
+    assert "app.linkbacks.jobs.verify_webmention" in declared
+    assert declared - set(worker.stdout.split()) == set()
