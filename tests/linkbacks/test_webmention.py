@@ -221,3 +221,25 @@ def test_a_mention_of_an_imported_permalink(client, app, db, sources):
     target = app.config["SITE_URL"] + imported.path
     status_page(client, send(client, sources.linking("/i/", target), target))
     assert responses(db)[0].article_id == imported.id
+
+
+def test_a_webmention_whose_job_was_lost_is_verified_later(client, db, sources, target,
+                                                          monkeypatch):
+    from datetime import timedelta
+
+    from app.linkbacks import jobs
+    from app.tasks import huey
+
+    monkeypatch.setattr(huey, "immediate", False)
+    huey.flush()
+    send(client, sources.linking("/lost/", target), target)
+    huey.flush()  # the worker lost it
+    huey.immediate = True
+    [request] = requests(db)
+    jobs.requeue_stale_webmentions.call_local()
+    assert requests(db)[0].state == "pending"  # not stale yet
+    request.updated_at -= timedelta(minutes=jobs.STALE_MINUTES + 1)
+    db.session.commit()
+    jobs.requeue_stale_webmentions.call_local()
+    assert requests(db)[0].state == "accepted"
+    assert len(responses(db)) == 1
