@@ -448,6 +448,7 @@ SETTINGS = {
 
 
 def test_the_linkback_settings_are_shown_and_saved(forms, db):
+    change_settings(send_linkbacks=True)  # the site's default (the suite turns it off)
     moderator = make_user(Role.MODERATOR)
     forms.login(moderator.email, PASSWORD)
     page = forms.client.get("/moderation/settings").get_data(as_text=True)

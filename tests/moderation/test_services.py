@@ -231,12 +231,22 @@ def test_quick_edit_rerenders_the_html_and_keeps_the_source(db, moderator):
         ("edit", "pending", "pending", moderator.id)
 
 
-def test_quick_edit_of_a_linkback_keeps_its_html(db, moderator):
+def test_quick_edit_of_a_linkback_excerpt_shows_the_new_text_as_text(db, moderator):
+    """An excerpt is plain text quoted from another page: the edit shows as typed, escaped."""
     response = make_response(make_article(), kind=ResponseKind.PINGBACK, body="Excerpt")
     services.quick_edit(response, moderator, name="Other blog", email="", website="",
-                        body="Shorter *excerpt*", now=utcnow())
-    assert response.body_source == "Shorter *excerpt*"
-    assert response.body_html == "<p>Excerpt</p>"
+                        body="Shorter <b>excerpt</b>", now=utcnow())
+    assert response.body_source == "Shorter <b>excerpt</b>"
+    assert response.body_html == "Shorter &lt;b&gt;excerpt&lt;/b&gt;"
+
+
+def test_quick_edit_of_a_webmention_reply_keeps_its_html(db, moderator):
+    response = make_response(make_article(), kind=ResponseKind.WEBMENTION, body="Reply",
+                             mention_type="reply")
+    services.quick_edit(response, moderator, name="Rosa", email="", website="",
+                        body="Shorter *reply*", now=utcnow())
+    assert response.body_source == "Shorter *reply*"
+    assert response.body_html == "<p>Reply</p>"
 
 
 # --- history_for: the proof behind "previously approved" --------------------------------
