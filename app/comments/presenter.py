@@ -74,8 +74,6 @@ def linkback_endpoints(article: Article) -> dict[str, str] | None:
     if not article.pings_open:
         return None
     return {"pingback": site_url_for("linkbacks.xmlrpc"),
-            # The endpoint's name as app/linkbacks/views.py has it (LINKBACKS.md says
-            # "linkbacks.webmention"; the URL, /webmention, is the same).
             "webmention": site_url_for("linkbacks.webmention"),
             "trackback": permalink(article, external=True) + "trackback/"}
 
