@@ -93,7 +93,7 @@ class SQLiteStorage(Storage):
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
                                          check_same_thread=False)
             connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-            connection.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(connection)
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS ratelimit_counters ("
@@ -101,6 +101,23 @@ class SQLiteStorage(Storage):
                 ") WITHOUT ROWID")
             local.connection, local.pid = connection, os.getpid()
         return local.connection
+
+    def _use_wal(self, connection: sqlite3.Connection) -> None:
+        """Put the file in WAL mode, once. Asking for WAL when the file is already in it
+        still takes a lock, and SQLite answers "database is locked" at once, without waiting
+        for the busy timeout, when another connection writes then (seen with eight threads
+        opening their connections together): so ask only when needed, and retry."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    connection.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         """Add `amount` to the key's count, starting a window of `expiry` seconds if none is

@@ -92,6 +92,17 @@ def test_concurrent_increments_from_threads_are_all_counted(store):
     assert store.get("busy") == 400
 
 
+def test_threads_opening_a_new_file_together_are_not_locked_out(tmp_path):
+    """Eight threads whose first increment opens the file at once: asking for WAL takes a lock
+    that SQLite refuses without waiting, so one of them used to fail with "database is
+    locked" (about one new file in a hundred; CI saw it). Many fresh files make it likely."""
+    for trial in range(120):
+        fresh = storage_from_string(ratelimit.sqlite_uri(tmp_path / f"new-{trial}.db"))
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda _: fresh.incr("new", 60), range(16)))
+        assert sorted(results) == list(range(1, 17))
+
+
 COUNT_IN_A_PROCESS = """
 import sys
 from limits.storage import storage_from_string
