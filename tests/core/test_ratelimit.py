@@ -99,7 +99,7 @@ def test_threads_opening_a_new_file_together_are_not_locked_out(tmp_path):
     for trial in range(120):
         fresh = storage_from_string(ratelimit.sqlite_uri(tmp_path / f"new-{trial}.db"))
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(lambda _: fresh.incr("new", 60), range(16)))
+            results = list(pool.map(lambda _, store=fresh: store.incr("new", 60), range(16)))
         assert sorted(results) == list(range(1, 17))
 
 
