@@ -8,7 +8,7 @@ redirects, an empty href is the page itself, and the endpoint's query string is 
 first endpoint found counts: if it is not an http(s) address there is no endpoint, since
 looking further would send to an address the page did not advertise first.
 
-The HTML is read with the linear tokenizer of `source.py`, never with `html.parser`, whose
+The HTML is read with the linear tokenizer of `htmlscan.py`, never with `html.parser`, whose
 time is quadratic on some malformed pages.
 """
 
@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote, urldefrag, urlsplit, urlunsplit
 
-from app.linkbacks.source import END, START, read_page, resolve, tokens
+from app.linkbacks.htmlscan import END, START, read_page, resolve, tokens
 from app.linkbacks.source import excerpt as text_around
 
 OUTBOUND_CONTEXT = 100  # characters each side: about 200 of text around an outbound link

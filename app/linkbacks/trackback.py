@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from app.core import fetch
+from app.core import charsets
 
 FIELDS = ("url", "title", "excerpt", "blog_name")
 # How much of each field is kept: a title and a site name are one line, an excerpt a few.
@@ -80,14 +80,14 @@ def parse_ping(body: bytes, content_type: str) -> Ping:
 
 def _guess(data: bytes) -> str:
     """The charset of undeclared text: UTF-8 when it decodes as such, else detected."""
-    return fetch.decode(data, None)[1]
+    return charsets.decode(data, None)[1]
 
 
 def _decode(value: bytes, charset: str | None) -> str:
     """One field's text: in the declared charset, else as the fetch module reads a page with
     none declared (UTF-8 when it is valid, else detected)."""
     if charset is None:
-        return fetch.decode(value, None)[0]
+        return charsets.decode(value, None)[0]
     return value.decode(charset, errors="replace")
 
 
