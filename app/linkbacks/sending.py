@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from html import unescape
 from http import HTTPStatus
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -33,7 +33,7 @@ from app.core.sanitize import strip_tags
 from app.core.text import clean_line
 from app.core.urls import MAX_URL_LENGTH, url_or_empty
 from app.extensions import db
-from app.linkbacks import discovery, pingback, trackback
+from app.linkbacks import discovery, pingback, services, trackback
 from app.models import Article, ArticleStatus, OutgoingLinkback
 from app.models.types import utcnow
 from app.tasks import after_commit, app_task
@@ -80,16 +80,6 @@ def _fingerprint(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def _origin(url: str) -> tuple[str, int | None] | None:
-    """Host and port, a default port counting as none (http and https of one host match)."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    return (parts.hostname or "").lower(), None if port in (80, 443) else port
-
-
 def listed_trackbacks(article: Article) -> list[str]:
     """The TrackBack URLs the author listed, as stored (one per line)."""
     urls = [url_or_empty(line) for line in (article.trackback_urls or "").splitlines()]
@@ -98,12 +88,10 @@ def listed_trackbacks(article: Article) -> list[str]:
 
 def article_links(article: Article) -> list[Link]:
     """The links of the article's text that go to other sites, then its TrackBack URLs."""
-    own = _origin(current_app.config["SITE_URL"])
     source = permalink(article, external=True)
     links: dict[str, Link] = {}
     for url, context in discovery.outbound_links(article.body_html or "", source):
-        origin = _origin(url)
-        if origin and origin != own and len(url) <= MAX_URL_LENGTH and url not in links:
+        if not services.is_this_site(url) and len(url) <= MAX_URL_LENGTH and url not in links:
             links[url] = Link(url, LINK, _fingerprint(context))
     return [*links.values(),
             *(Link(url, TRACKBACK, _fingerprint(url)) for url in listed_trackbacks(article))]

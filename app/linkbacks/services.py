@@ -28,7 +28,7 @@ from app.core import fetch, ratelimit
 from app.core import settings as site_settings
 from app.core.sanitize import clean_comment_html, clean_excerpt
 from app.core.text import clean_line
-from app.core.urls import BadUrl, clean_url
+from app.core.urls import BadUrl, clean_url, url_or_empty
 from app.extensions import db
 from app.linkbacks import source as source_page
 from app.models import (
@@ -139,7 +139,7 @@ def resolve_target(raw: str) -> Target:
     except BadUrl as error:
         raise TargetNotFound(f"The target is not a web address: {error}") from None
     parts = urlsplit(url)
-    if not _is_this_site(parts):
+    if not is_this_site(url):
         raise TargetNotUsable("The target is not on this site.")
     article = _article_at(parts)
     if article is None:
@@ -149,12 +149,18 @@ def resolve_target(raw: str) -> Target:
     return Target(article=article, url=url, parent_id=_response_in_fragment(parts.fragment))
 
 
-def _is_this_site(parts) -> bool:
-    site = urlsplit(current_app.config["SITE_URL"])
-    default = {"http": 80, "https": 443}
+def is_this_site(url: str) -> bool:
+    """Whether an address is on this site: one of its host names, on SITE_URL's port (http
+    and https on their default ports count as the same site)."""
+    parts, site = urlsplit(url), urlsplit(current_app.config["SITE_URL"])
     hosts = set(current_app.config.get("TRUSTED_HOSTS") or [site.hostname])
-    return ((parts.hostname or "") in hosts
-            and (parts.port or default[parts.scheme]) == (site.port or default[site.scheme]))
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    default = (80, 443, None)
+    same_port = port == site.port or (port in default and site.port in default)
+    return (parts.hostname or "").lower() in hosts and same_port
 
 
 def _article_at(parts) -> Article | None:
@@ -287,45 +293,27 @@ def _fields(incoming: Incoming, source: str, page: source_page.SourcePage) -> di
     """The response's columns from what the source (and a trackback's form) said."""
     title = _label_title(page, incoming, source)
     site = clean_line(incoming.blog_name or page.site_name)[:200]
-    reply = (incoming.kind is ResponseKind.WEBMENTION and page.mention_type == "reply"
-             and page.content_html.strip())
-    if reply:
+    webmention = incoming.kind is ResponseKind.WEBMENTION
+    if webmention and page.mention_type == "reply" and page.content_html.strip():
         body_source = unescape(clean_excerpt(page.content_text or page.content_html))[:5000]
         body_html = clean_comment_html(page.content_html)
     else:
         text = incoming.excerpt or page.excerpt
         # Plain text (an excerpt a trackback sends may carry markup), escaped once to show.
-        body_source = _shorten(unescape(clean_excerpt(text)), 300)
+        body_source = source_page.shorten(unescape(clean_excerpt(text)), 300)
         body_html = str(escape(body_source))
-    author_url = _url_or(page.author_url, source) if incoming.kind is ResponseKind.WEBMENTION \
-        else source
-    author_name = (clean_line(page.author_name)[:200] if incoming.kind is ResponseKind.WEBMENTION
-                   and page.author_name else title[:200])
     fields = {
         "source_title": title, "source_site": site, "body_source": body_source,
-        "body_html": body_html, "author_name": author_name, "author_url": author_url,
-        "author_photo": _url_or(page.author_photo, "") if incoming.kind is
-        ResponseKind.WEBMENTION else "",
-        "mention_type": page.mention_type if incoming.kind is ResponseKind.WEBMENTION else "",
-        "source_published_at": page.published,
+        "body_html": body_html, "author_name": title[:200], "author_url": source,
+        "author_photo": "", "mention_type": "", "source_published_at": page.published,
     }
+    if webmention:  # a webmention's microformats say who wrote it and what it is
+        fields.update(author_name=clean_line(page.author_name)[:200] or title[:200],
+                      author_url=url_or_empty(page.author_url) or source,
+                      author_photo=url_or_empty(page.author_photo),
+                      mention_type=page.mention_type)
     fields["content_hash"] = _digest(*(str(fields[k]) for k in sorted(fields)))
     return fields
-
-
-def _url_or(raw: str, fallback: str) -> str:
-    try:
-        return clean_url(raw, assume_http=False) if raw else fallback
-    except BadUrl:
-        return fallback
-
-
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit * 0.6 else cut).rstrip(" ,.;:") + "…"
 
 
 def _decide(kind: ResponseKind, fields: dict, source: str, incoming: Incoming) -> Decision:

@@ -67,3 +67,24 @@ def test_a_linkback_never_counts_as_previously_approved(app, db, article):
         "body_source": "text", "source_title": "B"}, "https://b.example/new/",
         incoming("https://b.example/new/", "x"))
     assert decision.status is ResponseStatus.PENDING
+
+
+@pytest.mark.parametrize("url, ours", [
+    ("{site}/2025/01/01/x/", True),
+    ("http://example.org/", False),
+    ("http://127.0.0.1:1/", False),          # this machine, another site (port)
+    ("not a url at all", False),
+    ("http://127.0.0.1:99999/", False),      # no such port
+])
+def test_is_this_site(app, url, ours):
+    with app.app_context():
+        assert services.is_this_site(url.format(site=app.config["SITE_URL"])) is ours
+
+
+def test_http_and_https_on_default_ports_are_one_site(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SITE_URL", "https://blog.example")
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["blog.example"])
+    with app.app_context():
+        assert services.is_this_site("http://blog.example/2025/01/01/x/")
+        assert services.is_this_site("https://BLOG.example:443/")
+        assert not services.is_this_site("https://blog.example:8443/")
