@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -45,7 +46,10 @@ EVERY_NTH_PAYLOADBOX = 40
 def selected_vectors() -> list[str]:
     """Every H5SC and OWASP vector, and every 40th line of payloadbox's list."""
     if not CORPUS.exists():
-        pytest.fail(f"the XSS corpus is missing at {CORPUS}")
+        # As every corpus test here: CI must have it; a checkout without ../shared skips.
+        if os.environ.get("CI"):
+            pytest.fail(f"the XSS corpus is missing at {CORPUS}")
+        pytest.skip(f"no XSS corpus at {CORPUS}")
     h5sc = json.loads((CORPUS / "h5sc-html5sec-vectors.json").read_text(encoding="utf-8"))
     owasp = json.loads((CORPUS / "owasp-xss-filter-evasion.json").read_text(encoding="utf-8"))
     lines = (CORPUS / "payloadbox-xss-payload-list.txt").read_text(encoding="utf-8").splitlines()

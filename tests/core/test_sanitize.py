@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +17,10 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "xss
 
 def _vectors() -> list[str]:
     if not CORPUS.exists():
-        pytest.fail(f"the XSS corpus is missing at {CORPUS}")
+        # As every corpus test here: CI must have it; a checkout without ../shared skips.
+        if os.environ.get("CI"):
+            pytest.fail(f"the XSS corpus is missing at {CORPUS}")
+        pytest.skip(f"no XSS corpus at {CORPUS}")
     vectors = (CORPUS / "payloadbox-xss-payload-list.txt").read_text(encoding="utf-8").splitlines()
     owasp = json.loads((CORPUS / "owasp-xss-filter-evasion.json").read_text(encoding="utf-8"))
     for item in owasp["vectors"]:
