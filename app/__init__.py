@@ -55,7 +55,8 @@ def _init_extensions(app: Flask) -> None:
     database.configure_session_events()
     migrate.init_app(app, db, directory=str(config_module.PROJECT_DIR / "migrations"),
                      render_as_batch=True, compare_type=True,
-                     render_item=database.render_migration_item)
+                     render_item=database.render_migration_item,
+                     include_object=database.include_migration_object)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

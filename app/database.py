@@ -69,6 +69,14 @@ def render_migration_item(type_, obj, autogen_context):
     return False
 
 
+def include_migration_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the full-text search structures to their own DDL (`models/question.py`):
+    SQLite's FTS5 table and its shadow tables, PostgreSQL's expression index."""
+    from app.models.question import is_search_object
+
+    return not is_search_object(name)
+
+
 # What readers see: a change to any of these invalidates cached pages.
 def _reader_visible_classes():
     from app.models import Article, Response, SiteSetting, Tag, Translation, User

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.database import render_migration_item
+from app.database import include_migration_object, render_migration_item
 from app.extensions import db
 from tests.conftest import TEST_CONFIG
 
@@ -44,7 +44,8 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
                 "responses", "alembic_version"} <= tables
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_item": render_migration_item})
+                connection, opts={"compare_type": True, "render_item": render_migration_item,
+                                  "include_object": include_migration_object})
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         downgrade(revision="base")

@@ -3,6 +3,7 @@
 from app.models.article import Article, ArticleStatus, Tag, Translation
 from app.models.linkback import OutgoingLinkback, WebmentionRequest
 from app.models.moderation import ModerationEvent
+from app.models.question import HelpfulVote, QuestionTag
 from app.models.response import Response, ResponseKind, ResponseStatus
 from app.models.site import ImportJob, OutboxMessage, SiteSetting, SiteState, Subscription
 from app.models.user import Role, User
@@ -10,10 +11,12 @@ from app.models.user import Role, User
 __all__ = [
     "Article",
     "ArticleStatus",
+    "HelpfulVote",
     "ImportJob",
     "ModerationEvent",
     "OutboxMessage",
     "OutgoingLinkback",
+    "QuestionTag",
     "Response",
     "ResponseKind",
     "ResponseStatus",

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models.article import Article
+from app.models.question import QuestionTag, listen_for_schema, question_tag_links
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
@@ -54,10 +55,13 @@ class Response(db.Model):
         Index("ix_responses_status_created_at", "status", "created_at"),
         Index("ix_responses_article_wp_comment_id", "article_id", "wp_comment_id"),
         Index("ix_responses_article_source_url", "article_id", "source_url"),
+        Index("ix_responses_kind_status_created_at", "kind", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # None only for a question asked on the Questions page about no article (and its answers).
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("responses.id", ondelete="SET NULL"), index=True
     )
@@ -101,13 +105,28 @@ class Response(db.Model):
     author_photo: Mapped[str] = mapped_column(String(500), default="", server_default="")
     source_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Questions: a title (typed, or the first sentence), the answer the asker or a moderator
+    # accepted, the question this one duplicates (then it is closed to answers). Answers: how
+    # many members marked it helpful (kept with each vote, in the vote's transaction).
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    accepted_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL"))
+    helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    article: Mapped[Article] = relationship()
+    article: Mapped[Article | None] = relationship()
     user: Mapped[User | None] = relationship()
-    parent: Mapped[Response | None] = relationship(remote_side=[id])
+    parent: Mapped[Response | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    accepted_answer: Mapped[Response | None] = relationship(
+        remote_side=[id], foreign_keys=[accepted_answer_id], post_update=True)
+    duplicate_of: Mapped[Response | None] = relationship(
+        remote_side=[id], foreign_keys=[duplicate_of_id], post_update=True)
+    question_tags: Mapped[list[QuestionTag]] = relationship(
+        secondary=question_tag_links, order_by=QuestionTag.name)
 
     PATH_WIDTH = 10
     # The most levels a path can hold: 10 digits and a dot a level, in String(1000).
@@ -155,6 +174,15 @@ class Response(db.Model):
     def ancestor_ids(self) -> list[int]:
         """Ids of the ancestors, root first, read from the materialised path."""
         return [int(part) for part in self.path.split(".")[:-1]]
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == ResponseKind.QUESTION
+
+    @property
+    def context_title(self) -> str:
+        """Where the response was made, named: its article, or the Questions page."""
+        return self.article.title if self.article is not None else "Questions"
 
     @property
     def is_linkback(self) -> bool:
@@ -217,3 +245,6 @@ class Response(db.Model):
         if self.kind == ResponseKind.WEBMENTION:
             return MENTION_LABELS.get(self.mention_type, "Mention")
         return LINKBACK_LABELS.get(self.kind, "")
+
+
+listen_for_schema(Response.__table__)

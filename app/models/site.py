@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.article import Article
 from app.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.response import Response
 
 
 class SiteSetting(db.Model):
@@ -35,18 +39,24 @@ class OutboxMessage(db.Model):
 
 
 class Subscription(db.Model):
-    """An email address following the discussion of one article (double opt-in)."""
+    """An email address following the discussion of one article, or the answers to one
+    question (its asker's opt-in); double opt-in either way."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("article_id", "email"),)
+    __table_args__ = (UniqueConstraint("article_id", "email"),
+                      UniqueConstraint("question_id", "email"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # One of the two is set: an article's discussion, or a question's answers.
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    article: Mapped[Article] = relationship()
+    article: Mapped[Article | None] = relationship()
+    question: Mapped[Response | None] = relationship()
 
 
 class SiteState(db.Model):
