@@ -79,9 +79,17 @@ def include_migration_object(obj, name, type_, reflected, compare_to) -> bool:
 
 # What readers see: a change to any of these invalidates cached pages.
 def _reader_visible_classes():
-    from app.models import Article, Response, SiteSetting, Tag, Translation, User
+    from app.models import (
+        Article,
+        QuestionTag,
+        Response,
+        SiteSetting,
+        Tag,
+        Translation,
+        User,
+    )
 
-    return (Article, Response, SiteSetting, Tag, Translation, User)
+    return (Article, QuestionTag, Response, SiteSetting, Tag, Translation, User)
 
 
 def bump_content_version(session, _flush_context) -> None:

@@ -46,8 +46,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
     app.jinja_env.filters["iso"] = timefmt.isoformat
     app.jinja_env.filters["safe_href"] = safe_href
+    from app.questions.rules import STATUS_LABELS
+    from app.questions.services import question_url
+
     app.jinja_env.globals.update(permalink=permalink, share_links=share_links,
-                                 site_url_for=site_url_for)
+                                 site_url_for=site_url_for, question_url=question_url,
+                                 status_labels=STATUS_LABELS)
 
     @app.context_processor
     def site():

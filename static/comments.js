@@ -38,6 +38,12 @@
         heading.appendChild(who);
       }
     }
+    // A reply is never a question: its box goes while replying, and comes back after.
+    var asking = section.querySelector("[data-question-fields]");
+    if (asking) {
+      asking.hidden = !!id;
+      if (id) asking.querySelector("input[name=is_question]").checked = false;
+    }
     var cancel = section.querySelector("[data-cancel-reply]");
     if (!cancel && id) {
       var p = document.createElement("p");

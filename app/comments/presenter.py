@@ -15,6 +15,8 @@ from app.comments.threads import Node, reactions_for, thread_page
 from app.core import settings as site_settings
 from app.core.converters import int_arg
 from app.models import Article, Response
+from app.questions.services import statuses_in
+from app.questions.tags import all_tags
 from app.templating import permalink, site_url_for
 
 
@@ -51,7 +53,7 @@ def note_for(response_id: int, category: str = "success") -> str:
     return f"{category}:{response_id}"
 
 
-def _notes(shown_ids: set[int]) -> tuple[list, dict[int, list]]:
+def split_notes(shown_ids: set[int]) -> tuple[list, dict[int, list]]:
     """Split the flashed notes: those shown beside a response on this page, and the rest
     (shown at the top of the responses)."""
     general, beside = [], {}
@@ -93,6 +95,7 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
     commenter = current_commenter()
     threads = thread_page(article, commenter, settings, int_arg(request.args, "cpage", 1))
     form = form or new_comment_form()
+    form.offer_tags(all_tags())
     reply_to = form.parent() or int_arg(request.args, "replytocom", None)
     if reply_to:
         form.parent_id.data = str(reply_to)
@@ -100,7 +103,7 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
     def can_change(response: Response) -> bool:
         return services.can_change(response, commenter, settings)
 
-    notes, notes_beside = _notes(threads.ids)
+    notes, notes_beside = split_notes(threads.ids)
     endpoints = linkback_endpoints(article)
     return render_template(
         "blog/article.html", article=article,
@@ -110,12 +113,14 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
         settings=settings, can_change=can_change, notes=notes, notes_beside=notes_beside,
         badge=lambda r: services.badge_for(r, article),
         avatar=lambda email: avatar_url(email, settings.avatars),
+        question_status=statuses_in(threads.responses),
     ), status, discovery_headers(endpoints)
 
 
 def render_form_fragment(article: Article, form: CommentForm, preview: str | None, status: int):
     """Render only the comment form (for the script that posts without a reload), marked so
     that the script knows it from an error page."""
+    form.offer_tags(all_tags())
     html = render_template("_partials/comment_form.html", article=article, form=form,
                            preview=preview, reply_to=form.parent())
     return html, status, {"X-Parley-Form": "1"}
@@ -133,4 +138,5 @@ def render_response_fragment(article: Article, response: Response):
         can_change=lambda r: services.can_change(r, commenter, settings),
         notes_beside={}, badge=lambda r: services.badge_for(r, article),
         avatar=lambda email: avatar_url(email, settings.avatars),
+        question_status=statuses_in([response]),
     ), 201

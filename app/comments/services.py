@@ -41,6 +41,12 @@ class CommentInput:
     notify: bool = False
     honeypot: str = ""
     seconds_to_fill: float | None = None
+    # "This is a question for the community": a title (else the first sentence), up to three
+    # tags from the moderators' list (their slugs), and the asker's wish for answer mail.
+    is_question: bool = False
+    title: str = ""
+    tags: list[str] = field(default_factory=list)
+    notify_answers: bool = False
 
 
 @dataclass
@@ -91,17 +97,47 @@ def _check_identity(data: CommentInput, commenter: Commenter, errors: dict) -> t
     return name, email
 
 
-def _check_parent(article: Article, parent_id: int | None, errors: dict) -> Response | None:
+def _check_parent(article: Article | None, parent_id: int | None, errors: dict) -> Response | None:
     if parent_id is None:
         return None
     parent = db.session.get(Response, parent_id)
-    if parent is None or parent.article_id != article.id:
+    if parent is None or parent.article_id != (article.id if article else None):
         errors["parent_id"] = "The comment you are replying to is not on this article."
         return None
     if parent.status is not ResponseStatus.APPROVED:
         errors["parent_id"] = "The comment you are replying to is not published."
         return None
+    if parent.kind is ResponseKind.QUESTION and parent.duplicate_of_id is not None:
+        errors["body"] = ("This question is closed as a duplicate of another one: answer the "
+                          "original question instead (its link is above the question). Your "
+                          "text is kept below.")
+        return None
     return parent
+
+
+def _check_question(data: CommentInput, body: str, errors: dict) -> tuple[str, list]:
+    """The title and tags of a question, or why they can't be taken."""
+    from app.questions.rules import TITLE_LENGTH, title_from
+    from app.questions.tags import parse_tags
+
+    if data.parent_id is not None:
+        errors["is_question"] = ("A reply cannot be a question: cancel the reply and ask yours "
+                                 "in a new comment, or untick the box to reply.")
+        return "", []
+    title = clean_line(data.title or "").strip()
+    if len(title) > TITLE_LENGTH:
+        errors["title"] = (f"Shorten the title to {TITLE_LENGTH} characters or fewer "
+                           f"(it has {len(title)}).")
+    elif not title and body:
+        title = title_from(body)
+    if not title and "body" not in errors and body:
+        errors["title"] = "Give your question a title: a short sentence that asks it."
+    try:
+        tags = parse_tags(data.tags)
+    except CommentRefused as refusal:
+        errors.update(refusal.errors)
+        tags = []
+    return title, tags
 
 
 def _check_flood(commenter: Commenter, settings: DiscussionSettings, errors: dict) -> None:
@@ -122,28 +158,34 @@ def _check_flood(commenter: Commenter, settings: DiscussionSettings, errors: dic
                           "your text is kept below.")
 
 
-def _check_duplicate(article: Article, email: str, commenter: Commenter, body: str,
+def _check_duplicate(article: Article | None, email: str, commenter: Commenter, body: str,
                      errors: dict) -> None:
     author = (Response.user_id == commenter.user.id) if commenter.user else \
         (Response.author_email == email)
+    where = Response.article_id == article.id if article is not None else \
+        Response.article_id.is_(None)
     last_body = db.session.scalar(
-        select(Response.body_source).where(Response.article_id == article.id, author,
-                                           Response.kind == ResponseKind.COMMENT)
+        select(Response.body_source).where(where, author, Response.kind.in_(
+            (ResponseKind.COMMENT, ResponseKind.QUESTION)))
         .order_by(Response.created_at.desc(), Response.id.desc()).limit(1))
     if last_body is not None and last_body.strip() == body:
         errors["body"] = "You've already said that."
 
 
-def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
+def submit_comment(article: Article | None, data: CommentInput, commenter: Commenter,
                    settings: DiscussionSettings) -> Response:
-    """Check and store a new comment, moderated; raise CommentRefused with every problem."""
-    if not article.comments_open:
+    """Check and store a new comment or question, moderated; raise CommentRefused with every
+    problem. A question may be about no article (asked on the Questions page), and so may the
+    replies that answer it."""
+    if article is not None and not article.comments_open:
         raise CommentRefused({"body": "Comments are closed on this article."})
     errors: dict[str, str] = {}
     name, email = _check_identity(data, commenter, errors)
     body = normalise_text(data.body)
+    kind = ResponseKind.QUESTION if data.is_question else ResponseKind.COMMENT
     if not body:
-        errors["body"] = "Write your comment first."
+        errors["body"] = "Write your question first." if data.is_question else \
+            "Write your comment first."
     elif len(body) > settings.max_comment_length:
         errors["body"] = (f"Your comment is {len(body):,} characters long; the limit is "
                           f"{settings.max_comment_length:,}. Shorten it and send it again.")
@@ -152,6 +194,9 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     if website is None:
         errors["website"] = "Enter a web address like https://example.com, or leave it empty."
     parent = _check_parent(article, data.parent_id, errors)
+    if article is None and parent is None and not data.is_question and "parent_id" not in errors:
+        errors["body"] = "Choose an article to comment on."
+    title, tags = _check_question(data, body, errors) if data.is_question else ("", [])
     if data.seconds_to_fill is not None and data.seconds_to_fill > FORM_MAX_AGE.total_seconds():
         errors["stamp"] = ("This form was opened more than a day ago and has expired. Check "
                            "your comment and send it again.")
@@ -163,7 +208,7 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
         raise CommentRefused(errors)
 
     submission = Submission(
-        kind=ResponseKind.COMMENT, role=commenter.user.role if commenter.user else None,
+        kind=kind, role=commenter.user.role if commenter.user else None,
         body=body, name=name, email=email, website=website, ip=commenter.ip,
         user_agent=commenter.user_agent, honeypot=data.honeypot,
         seconds_to_fill=data.seconds_to_fill)
@@ -171,7 +216,7 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
                                      commenter.proven_emails)
     decision = decide(submission, history, settings.rules())
     response = Response(
-        article=article, kind=ResponseKind.COMMENT, status=decision.status,
+        article=article, kind=kind, title=title, question_tags=tags, status=decision.status,
         moderation_reason=decision.reason, author_name=name, author_email=email.lower(),
         author_url=website, author_ip=commenter.ip, user_agent=commenter.user_agent[:500],
         user=commenter.user, body_source=body, body_html=render_comment(body),
@@ -185,8 +230,12 @@ def submit_comment(article: Article, data: CommentInput, commenter: Commenter,
     moderation.record(response, commenter.user, "submit", None, commenter.now, via="rule")
     if commenter.user is None and _proof_would_publish(submission, history, decision, settings):
         proof.offer(response)
-    if data.notify and response.status is not ResponseStatus.SPAM:
+    if data.notify and article is not None and response.status is not ResponseStatus.SPAM:
         subscriptions.subscribe(article, email, now=commenter.now)
+    if data.is_question and data.notify_answers and response.status is not ResponseStatus.SPAM:
+        from app.questions import notifications as question_mail
+
+        question_mail.subscribe_asker(response, email, now=commenter.now)
     if response.status is ResponseStatus.APPROVED:
         notifications.response_approved(response)
     elif response.status is ResponseStatus.PENDING:
@@ -241,7 +290,7 @@ def owns(response: Response, commenter: Commenter) -> bool:
 def can_change(response: Response, commenter: Commenter, settings: DiscussionSettings) -> bool:
     """Tell whether the commenter may still edit or delete this response."""
     return (
-        response.kind is ResponseKind.COMMENT
+        response.kind in (ResponseKind.COMMENT, ResponseKind.QUESTION)
         and response.status in (ResponseStatus.PENDING, ResponseStatus.APPROVED)
         and owns(response, commenter)
         and commenter.now - response.created_at <= timedelta(minutes=settings.edit_minutes)

@@ -71,7 +71,8 @@ def announce(response: Response) -> None:
     after_commit(notify_subscribers, response.id)
 
 
-def _unsubscribe_headers(link: str) -> dict:
+def unsubscribe_headers(link: str) -> dict:
+    """RFC 8058 one-click unsubscribe headers (public: question mail uses them too)."""
     return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
@@ -90,7 +91,7 @@ def send_confirmation(subscription_id: int) -> None:
               f"Someone (we hope you) asked to be told by email of new replies to “{title}”.\n\n"
               f"To confirm, open this link and press the button:\n{confirm_link}\n\n"
               f"If it wasn't you, ignore this message: nothing will be sent.\n\n"
-              f"Unsubscribe: {stop_link}\n", _unsubscribe_headers(stop_link))
+              f"Unsubscribe: {stop_link}\n", unsubscribe_headers(stop_link))
     db.session.commit()
 
 
@@ -100,6 +101,8 @@ def notify_subscribers(response_id: int) -> None:
     if response is None or response.status is not ResponseStatus.APPROVED:
         return
     article = response.article
+    if article is None:  # an answer to a question asked about no article: no article to follow
+        return
     subscribers = db.session.scalars(select(Subscription).where(
         Subscription.article_id == article.id, Subscription.confirmed_at.is_not(None),
         Subscription.email != response.author_email))
@@ -112,5 +115,5 @@ def notify_subscribers(response_id: int) -> None:
                   f"{response.author_name or response.source_title} wrote:\n\n"
                   f"{response.body_source[:2000]}\n\nRead the discussion: {link}\n\n"
                   f"You get this because you follow this discussion.\n"
-                  f"Unsubscribe with one click: {stop_link}\n", _unsubscribe_headers(stop_link))
+                  f"Unsubscribe with one click: {stop_link}\n", unsubscribe_headers(stop_link))
     db.session.commit()

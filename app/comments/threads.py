@@ -18,6 +18,7 @@ from app.core.settings import DiscussionSettings
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus
 from app.models.response import LINKBACK_KINDS
+from app.questions.tags import load_question_tags
 
 
 @dataclass
@@ -51,14 +52,19 @@ class ThreadPage:
         return [n for n in self.linkbacks if n.response.kind == ResponseKind.WEBMENTION]
 
     @property
-    def ids(self) -> set[int]:
-        """The ids of every response shown on this page."""
-        found, stack = set(), [*self.roots, *self.linkbacks]
+    def responses(self) -> list[Response]:
+        """Every response shown on this page."""
+        found, stack = [], [*self.roots, *self.linkbacks]
         while stack:
             node = stack.pop()
-            found.add(node.response.id)
+            found.append(node.response)
             stack.extend(node.children)
         return found
+
+    @property
+    def ids(self) -> set[int]:
+        """The ids of every response shown on this page."""
+        return {r.id for r in self.responses}
 
     @property
     def has_next(self) -> bool:
@@ -132,6 +138,7 @@ def thread_page(article: Article, commenter: Commenter | None, settings: Discuss
         query = query.where(Response.thread_id.in_(thread_ids))
     query = query.order_by(_ordered_threads(settings), Response.path)
     responses = list(db.session.scalars(query))
+    load_question_tags(responses)
     linkbacks = separate_linkbacks(article, commenter, settings)
     return ThreadPage(build_tree(responses, settings.thread_depth), page, pages, linkbacks)
 

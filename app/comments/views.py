@@ -97,9 +97,7 @@ def post(article_id: int):
         if _wants_fragment():
             return render_form_fragment(article, form, preview, 200)
         return render_article_page(article, form=form, preview=preview)
-    data = services.CommentInput(
-        body=form.body.data or "", name=form.name.data or "", email=form.email.data or "",
-        website=form.website.data or "", parent_id=form.parent(), notify=form.notify.data)
+    data = form.to_input()
     commenter = current_commenter()
     data.honeypot = form.homepage.data or ""
     data.seconds_to_fill = seconds_since_shown(form.stamp.data or "", commenter.now)
