@@ -62,7 +62,7 @@ def send_proof_mail(response_id: int) -> None:
         return
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
         link = url_for("comments.prove_address", token=make_token(response), _external=True)
-    title = response.article.title
+    title = response.context_title
     send_mail(response.author_email, f"Publish your comment on “{title}”",
               f"Someone (we hope you) commented on “{title}” as {response.author_name}, with "
               f"this address:\n\n{response.body_source[:2000]}\n\n"

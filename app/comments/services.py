@@ -128,9 +128,9 @@ def _check_question(data: CommentInput, body: str, errors: dict) -> tuple[str, l
     if len(title) > TITLE_LENGTH:
         errors["title"] = (f"Shorten the title to {TITLE_LENGTH} characters or fewer "
                            f"(it has {len(title)}).")
-    elif not title and body:
+    elif not has_visible(title):
         title = title_from(body)
-    if not title and "body" not in errors and body:
+    if not has_visible(title) and "body" not in errors and "title" not in errors:
         errors["title"] = "Give your question a title: a short sentence that asks it."
     try:
         tags = parse_tags(data.tags)
@@ -183,7 +183,7 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
     name, email = _check_identity(data, commenter, errors)
     body = normalise_text(data.body)
     kind = ResponseKind.QUESTION if data.is_question else ResponseKind.COMMENT
-    if not body:
+    if not has_visible(body):
         errors["body"] = "Write your question first." if data.is_question else \
             "Write your comment first."
     elif len(body) > settings.max_comment_length:

@@ -98,7 +98,8 @@ def send_confirmation(subscription_id: int) -> None:
 @app_task()
 def notify_subscribers(response_id: int) -> None:
     response = db.session.get(Response, response_id)
-    if response is None or response.status is not ResponseStatus.APPROVED:
+    if response is None or response.status is not ResponseStatus.APPROVED \
+            or response.article is None:  # only articles have followers
         return
     article = response.article
     if article is None:  # an answer to a question asked about no article: no article to follow

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_limiter.util import get_remote_address
 
 from app.blog.services import article_by_path, visible_articles
@@ -70,9 +79,22 @@ def _form_again(form: CommentForm, status: int):
 
 
 def response_url(response: Response) -> str:
+    if response.article is None:  # a question of its own, or an answer to one
+        from app.questions.services import question_url
+
+        question = response if response.thread_id == response.id else \
+            db.session.get(Response, response.thread_id)
+        return f"{question_url(question)}#comment-{response.id}"
     page = page_of(response, site_settings.load())
     query = f"?cpage={page}" if page > 1 else ""
     return f"{permalink(response.article)}{query}#comment-{response.id}"
+
+
+@bp.app_template_global("response_link")
+def response_link(response: Response) -> str:
+    """Where a response is read: its place in the article's discussion (or the question's
+    page, for a question of its own)."""
+    return response_url(response)
 
 
 def _comment_rate() -> str:
@@ -176,7 +198,8 @@ CSRF_HANDLERS["comments.post"] = expired_form
 @bp.get("/comment/<int:response_id>/", endpoint="permalink")
 def permalink_redirect(response_id: int):
     response = db.get_or_404(Response, response_id)
-    if response.status is not ResponseStatus.APPROVED or not response.article.is_live(utcnow()):
+    if response.status is not ResponseStatus.APPROVED or (
+            response.article is not None and not response.article.is_live(utcnow())):
         abort(404)
     return redirect(response_url(response))
 
@@ -220,7 +243,9 @@ def delete(response_id: int):
     services.delete_own(response, current_commenter())
     db.session.commit()
     # The note shows at the top of the responses, where the browser lands.
-    flash("Your comment is deleted.", "success")
+    flash(f"Your {'question' if response.is_question else 'comment'} is deleted.", "success")
+    if response.article is None:
+        return redirect(url_for("questions.index"))
     return redirect(permalink(response.article) + "#responses")
 
 

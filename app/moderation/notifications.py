@@ -17,7 +17,7 @@ from app.comments import subscriptions
 from app.core import settings as site_settings
 from app.core.mail import send_mail
 from app.extensions import db
-from app.models import Response, ResponseStatus, Role, User
+from app.models import Response, ResponseKind, ResponseStatus, Role, User
 from app.models.types import utcnow
 from app.tasks import after_commit, app_periodic_task, app_task
 
@@ -67,19 +67,24 @@ def response_held(response: Response) -> None:
 
 
 def response_approved(response: Response) -> None:
-    """Tell subscribers, and the article's author if they want it, of an approved response."""
+    """Tell subscribers, and the article's author if they want it, of an approved response;
+    and the asker who opted in, when it answers their question."""
     subscriptions.announce(response)
+    if response.parent is not None and response.parent.kind is ResponseKind.QUESTION:
+        from app.questions import notifications as question_mail
+
+        question_mail.answer_approved(response)
     if site_settings.load().notify_authors:
         after_commit(mail_author_about, response.id)
 
 
 def _describe(response: Response) -> str:
     if response.is_linkback:
-        lines = [f"{response.linkback_label} on “{response.article.title}”",
+        lines = [f"{response.linkback_label} on “{response.context_title}”",
                  f"From: {response.display_name}  {response.source_url}"]
     else:
         who = response.author_name or "Anonymous"
-        lines = [f"{response.kind.value.capitalize()} on “{response.article.title}”",
+        lines = [f"{response.kind.value.capitalize()} on “{response.context_title}”",
                  f"Author: {who} <{response.author_email}>  {response.author_url}"]
     lines += [f"IP: {response.author_ip}   Why it is held: {response.moderation_reason}", "",
               response.body_source[:3000]]
@@ -105,7 +110,7 @@ def mail_moderators_about(response_id: int) -> None:
                 for action in EMAIL_ACTIONS)
             queue = url_for("moderation.queue", status="pending", _external=True)
         send_mail(moderator.email, f"Held for moderation: {response.kind.value} on "
-                                   f"“{response.article.title}”",
+                                   f"“{response.context_title}”",
                   f"{_describe(response)}\n\n{links}\n\nEach link asks you to confirm.\n"
                   f"The queue: {queue}\n")
     db.session.commit()
@@ -114,7 +119,8 @@ def mail_moderators_about(response_id: int) -> None:
 @app_task()
 def mail_author_about(response_id: int) -> None:
     response = db.session.get(Response, response_id)
-    if response is None or response.status is not ResponseStatus.APPROVED:
+    if response is None or response.status is not ResponseStatus.APPROVED \
+            or response.article is None:  # a question of its own has no article's author
         return
     author = response.article.author
     if response.user_id == author.id or response.author_email == author.email:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import url_for
 from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -217,7 +216,7 @@ def unvote(answer: Response, user: User | None) -> None:
 
 def question_url(question: Response, external: bool = False) -> str:
     """The question's own page: "/questions/12-should-i-take-the-pmp"."""
-    path = url_for("questions.show", question_id=question.id, slug=question_slug(question.title))
+    path = f"/questions/{question.id}-{question_slug(question.title)}"
     return absolute(path) if external else path
 
 
