@@ -15,8 +15,6 @@ from app.comments.threads import Node, reactions_for, thread_page
 from app.core import settings as site_settings
 from app.core.converters import int_arg
 from app.models import Article, Response
-from app.questions.services import statuses_in
-from app.questions.tags import all_tags
 from app.templating import permalink, site_url_for
 
 
@@ -94,6 +92,9 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
     settings = site_settings.load()
     commenter = current_commenter()
     threads = thread_page(article, commenter, settings, int_arg(request.args, "cpage", 1))
+    from app.questions.services import statuses_in
+    from app.questions.tags import all_tags
+
     form = form or new_comment_form()
     form.offer_tags(all_tags())
     reply_to = form.parent() or int_arg(request.args, "replytocom", None)
@@ -120,6 +121,8 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
 def render_form_fragment(article: Article, form: CommentForm, preview: str | None, status: int):
     """Render only the comment form (for the script that posts without a reload), marked so
     that the script knows it from an error page."""
+    from app.questions.tags import all_tags
+
     form.offer_tags(all_tags())
     html = render_template("_partials/comment_form.html", article=article, form=form,
                            preview=preview, reply_to=form.parent())
@@ -128,6 +131,8 @@ def render_form_fragment(article: Article, form: CommentForm, preview: str | Non
 
 def render_response_fragment(article: Article, response: Response):
     """Render one new response as it appears in the thread."""
+    from app.questions.services import statuses_in
+
     settings = site_settings.load()
     commenter = current_commenter()
     commenter.own_ids = commenter.own_ids | {response.id}

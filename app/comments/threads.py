@@ -18,7 +18,6 @@ from app.core.settings import DiscussionSettings
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus
 from app.models.response import LINKBACK_KINDS
-from app.questions.tags import load_question_tags
 
 
 @dataclass
@@ -138,6 +137,8 @@ def thread_page(article: Article, commenter: Commenter | None, settings: Discuss
         query = query.where(Response.thread_id.in_(thread_ids))
     query = query.order_by(_ordered_threads(settings), Response.path)
     responses = list(db.session.scalars(query))
+    from app.questions.tags import load_question_tags  # questions build on this module
+
     load_question_tags(responses)
     linkbacks = separate_linkbacks(article, commenter, settings)
     return ThreadPage(build_tree(responses, settings.thread_depth), page, pages, linkbacks)
