@@ -84,8 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.importers import bp as importers_bp
     from app.linkbacks import bp as linkbacks_bp
     from app.moderation import bp as moderation_bp
-    from app.questions import bp as questions_bp
     from app.moderation import question_views  # noqa: F401  (moderating questions)
+    from app.questions import bp as questions_bp
     from app.questions import list_views, views  # noqa: F401  (the routes of questions_bp)
 
     for blueprint in (linkbacks_bp, blog_bp, comments_bp, questions_bp, moderation_bp, auth_bp,

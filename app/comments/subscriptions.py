@@ -102,8 +102,6 @@ def notify_subscribers(response_id: int) -> None:
             or response.article is None:  # only articles have followers
         return
     article = response.article
-    if article is None:  # an answer to a question asked about no article: no article to follow
-        return
     subscribers = db.session.scalars(select(Subscription).where(
         Subscription.article_id == article.id, Subscription.confirmed_at.is_not(None),
         Subscription.email != response.author_email))

@@ -287,7 +287,7 @@ def _subscription_step(token: str, action: str):
         subscription = subscriptions.read_token(token, action)
     except subscriptions.BadLink as error:
         return render_template("comments/subscription.html", error=str(error), action=action), 400
-    article = subscription.article
+    article, question = subscription.article, subscription.question
     if request.method == "POST":
         if action == "confirm":
             subscriptions.confirm(subscription, utcnow())
@@ -295,9 +295,9 @@ def _subscription_step(token: str, action: str):
             subscriptions.unsubscribe(subscription)
         db.session.commit()
         return render_template("comments/subscription.html", done=True, action=action,
-                               article=article, email=subscription.email)
+                               article=article, question=question, email=subscription.email)
     return render_template("comments/subscription.html", action=action, article=article,
-                           email=subscription.email)
+                           question=question, email=subscription.email)
 
 
 @bp.get("/comments/feed/")

@@ -18,6 +18,7 @@ from app.authoring.services import ArticleInput, save_article
 from app.core.sanitize import clean_excerpt, render_comment
 from app.core.timefmt import site_zone
 from app.demo.articles import ARTICLES
+from app.demo.questions import add_questions
 from app.demo.responses import RESPONSES
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus, Role, User
@@ -79,6 +80,7 @@ def load_demo() -> DemoResult | None:
         )
         articles.append(save_article(None, author, data, publish=True, now=now, zone=site_zone()))
     responses = _add_responses(articles[0], author)
+    responses += add_questions(articles, author)
     db.session.commit()
     credentials_file().write_text(f"admin {ADMIN_EMAIL} {password}\n"
                                   f"moderator {MODERATOR_EMAIL} {moderator_password}\n")

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, iterparse
 from flask import current_app, has_app_context
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from app.auth.services import unique_user_slug
 from app.authoring.services import permalink_path
@@ -51,9 +51,11 @@ from app.core.text import excerpt_from_html, slugify
 from app.core.urls import url_or_empty
 from app.extensions import db
 from app.importers.autop import autop
+from app.importers.wxr_export import QUESTIONS_POST_TYPE
 from app.models import (
     Article,
     ArticleStatus,
+    QuestionTag,
     Response,
     ResponseKind,
     ResponseStatus,
@@ -62,6 +64,8 @@ from app.models import (
     Tag,
     User,
 )
+from app.models.question import question_tag_links
+from app.questions.rules import MAX_TAGS, title_from
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 CONTENT = f"{{{CONTENT_NS}}}encoded"
@@ -349,6 +353,13 @@ class Importer:
         # WordPress logins of accounts that were here before the import.
         self.hidden: dict[ArticleStatus, list[int]] = defaultdict(list)
         self.logins_to_set: dict[int, str] = {}
+        # Questions (Parley's own exports): an item's questions wait for the item's answers
+        # (`_item_questions`); the ids of the file's questions by comment id, and the
+        # duplicate marks and tags they carry, wait for finish(). A few ints per question.
+        self._item_questions: list[tuple[Response, dict[str, str]]] = []
+        self.question_ids: dict[int, int] = {}
+        self.duplicates: list[tuple[int, int]] = []
+        self.tag_links: list[tuple[int, list[str]]] = []
         self._batch_units = self._batch_responses = 0
         self._batch_started = time.monotonic()
 
@@ -449,12 +460,96 @@ class Importer:
         for user_id, login in self.logins_to_set.items():
             db.session.execute(update(User).where(User.id == user_id, User.wp_login.is_(None))
                                .values(wp_login=login))
-        if self.hidden:
+        touched_questions = self._finish_questions()
+        if self.hidden or touched_questions:
             # Bulk updates skip the flush hook that counts changes readers see: count this one.
             db.session.execute(update(SiteState).where(SiteState.id == 1).values(
                 content_version=SiteState.content_version + 1))
         self.hidden.clear()
         self.logins_to_set.clear()
+
+    # --- questions (Parley's comment meta) ------------------------------------------------------
+
+    def _question_fields(self, response: Response, meta: dict[str, str]) -> None:
+        """Read what Parley's export keeps of a question, or of an answer, in comment meta."""
+        helpful = _id(meta.get("parley_helpful", "").strip())
+        if helpful:
+            # A number only: the members who voted are not in the file, so no vote rows.
+            response.helpful_count = helpful
+        if response.kind is not ResponseKind.QUESTION:
+            return
+        text = plain(response.body_source)
+        response.title = plain(meta.get("parley_title", ""))[:200] or title_from(text) or \
+            "(untitled question)"
+        self._item_questions.append((response, meta))
+
+    def _item_questions_done(self, known: dict[int, Response]) -> None:
+        """Once an item's comments are all in: accept the answers its questions accepted (by
+        comment id within the item, a direct reply only); keep the rest for finish()."""
+        for question, meta in self._item_questions:
+            if question.wp_comment_id is not None:
+                self.question_ids[question.wp_comment_id] = question.id
+            accepted_wp = _id(meta.get("parley_accepted_answer", "").strip())
+            if accepted_wp:
+                answer = known.get(accepted_wp)
+                if answer is not None and answer.parent_id == question.id \
+                        and answer.kind is ResponseKind.COMMENT:
+                    question.accepted_answer_id = answer.id
+                else:
+                    self.summary.note("accepted answers not found under their question: "
+                                      "left unaccepted")
+            duplicate_wp = _id(meta.get("parley_duplicate_of", "").strip())
+            if duplicate_wp:
+                self.duplicates.append((question.id, duplicate_wp))
+            names = [plain(name) for name in meta.get("parley_tags", "").split(",")]
+            names = list(dict.fromkeys(name[:60] for name in names if name))
+            if len(names) > MAX_TAGS:
+                self.summary.note(f"questions with more than {MAX_TAGS} tags: the first "
+                                  f"{MAX_TAGS} kept")
+            if names:
+                self.tag_links.append((question.id, names[:MAX_TAGS]))
+        self._item_questions.clear()
+
+    def _finish_questions(self) -> bool:
+        """Mark duplicates (by comment id anywhere in the file) and tag the questions; return
+        whether anything changed. Tags come last, in the import's last transaction, so a
+        failed import leaves no new tag behind (tags carry no import id to undo them by)."""
+        marks = []
+        for question_id, target_wp in self.duplicates:
+            target = self.question_ids.get(target_wp)
+            if target is None or target == question_id:
+                self.summary.note("duplicate marks pointing at no question of the file: left out")
+            else:
+                marks.append({"id": question_id, "duplicate_of_id": target})
+        for start in range(0, len(marks), 500):
+            db.session.execute(update(Response), marks[start:start + 500])
+        links = []
+        if self.tag_links:
+            known = list(db.session.scalars(select(QuestionTag)))  # the moderators' short list
+            by_slug = {tag.slug: tag for tag in known}
+            by_name = {tag.name.casefold(): tag for tag in known}
+            for question_id, names in self.tag_links:
+                chosen: dict[int, None] = {}
+                for name in names:
+                    slug = (slugify(name) or name.lower())[:80]
+                    tag = by_name.get(name.casefold()) or by_slug.get(slug)
+                    if tag is None:
+                        # The file comes from a site whose moderators had this tag: add it to
+                        # the list rather than drop it from the question.
+                        tag = QuestionTag(name=name, slug=slug, created_at=self.now)
+                        db.session.add(tag)
+                        db.session.flush()
+                        by_slug[slug], by_name[name.casefold()] = tag, tag
+                        self.summary.note("question tags added to the list (the exported site "
+                                          "had them)")
+                    chosen[tag.id] = None
+                links += [{"response_id": question_id, "tag_id": tag_id} for tag_id in chosen]
+            for start in range(0, len(links), 500):
+                db.session.execute(insert(question_tag_links), links[start:start + 500])
+        self.duplicates.clear()
+        self.tag_links.clear()
+        self.question_ids.clear()
+        return bool(marks or links)
 
     # --- authors and tags ---------------------------------------------------------------------
 
@@ -516,6 +611,9 @@ class Importer:
             self.summary.note("items without WordPress data skipped (plain RSS items)")
             return
         self.wordpress_items += 1
+        if post_type == QUESTIONS_POST_TYPE:  # Parley's item of questions about no article
+            self._comments(None, comments)
+            return
         if post_type not in ("post", ""):
             self.summary.note(f"{post_type or 'untyped'} items skipped (Parley imports posts)")
             if comments:
@@ -633,18 +731,23 @@ class Importer:
 
     # --- comments ------------------------------------------------------------------------------
 
-    def _comments(self, article: Article, comments: list[Element]) -> None:
+    def _comments(self, article: Article | None, comments: list[Element]) -> None:
+        """An item's comments; `article` None for Parley's item of questions about no article."""
         if not comments:
             return
         wp = f"{{{self.wp}}}"
+        on_article = Response.article_id == article.id if article is not None else \
+            Response.article_id.is_(None)
         known: dict[int, Response] = {
             r.wp_comment_id: r for r in db.session.scalars(select(Response).where(
-                Response.article_id == article.id, Response.wp_comment_id.is_not(None)))}
+                on_article, Response.wp_comment_id.is_not(None)))}
         fresh: list[tuple[Response, int]] = []
         for node in comments:
             wp_id = _id(_text(node, f"{wp}comment_id"))
             if wp_id is not None and wp_id in known:
                 self.summary.responses_existing += 1
+                if known[wp_id].kind is ResponseKind.QUESTION:  # a duplicate mark may name it
+                    self.question_ids[wp_id] = known[wp_id].id
                 continue
             response = self._response(article, node, wp_id)
             fresh.append((response, _id(_text(node, f"{wp}comment_parent")) or 0))
@@ -671,14 +774,18 @@ class Importer:
         parents = {response.id: parent_wp for response, parent_wp in fresh}
         for response, parent_wp in fresh:
             place(response, parent_wp, frozenset({response.wp_comment_id}))
+        self._item_questions_done(known)
 
-    def _response(self, article: Article, node: Element, wp_id: int | None) -> Response:
+    def _response(self, article: Article | None, node: Element, wp_id: int | None) -> Response:
         wp = f"{{{self.wp}}}"
         raw_type = _text(node, f"{wp}comment_type")
         kind = COMMENT_KIND.get(raw_type)
         if kind is None:
             self.summary.note(f"comment type “{raw_type}” imported as a comment")
             kind = ResponseKind.COMMENT
+        meta = _comment_meta(node, wp)
+        if kind is ResponseKind.COMMENT and meta.get("parley_kind", "").strip() == "question":
+            kind = ResponseKind.QUESTION  # to WordPress an ordinary comment (Parley's export)
         approved = _text(node, f"{wp}comment_approved")
         status = COMMENT_STATUS.get(approved)
         if status is None:
@@ -688,7 +795,7 @@ class Importer:
                                 _text(node, f"{wp}comment_date"), self.zone)
         if created is None:
             self.summary.note("comments without a valid date: dated like their post")
-            created = article.published_at or self.now
+            created = (article.published_at if article is not None else None) or self.now
         content = _raw(node, f"{wp}comment_content")
         name = plain(_text(node, f"{wp}comment_author"))
         given_url = _text(node, f"{wp}comment_author_url")
@@ -708,10 +815,11 @@ class Importer:
             user=self.users_by_wp_id.get(user_id) if user_id is not None else None,
         )
         if linkback:
-            _linkback_fields(response, raw_type, name, url, content, _comment_meta(node, wp))
+            _linkback_fields(response, raw_type, name, url, content, meta)
         else:
             response.author_name = name[:200]
             response.body_html = clean_comment_html(autop(content))
+            self._question_fields(response, meta)
         self.summary.responses[(kind.value, status.value)] += 1
         db.session.add(response)
         return response

@@ -20,9 +20,13 @@ STATUS = {ArticleStatus.PUBLISHED: "publish", ArticleStatus.SCHEDULED: "future",
           ArticleStatus.DRAFT: "draft"}
 APPROVED = {ResponseStatus.APPROVED: "1", ResponseStatus.PENDING: "0",
             ResponseStatus.SPAM: "spam", ResponseStatus.TRASH: "trash"}
+# A question is an ordinary comment to WordPress; its kind is in Parley's comment meta.
 COMMENT_TYPE = {ResponseKind.COMMENT: "comment", ResponseKind.PINGBACK: "pingback",
                 ResponseKind.TRACKBACK: "trackback", ResponseKind.WEBMENTION: "webmention",
-                ResponseKind.QUESTION: "parley_question"}
+                ResponseKind.QUESTION: "comment"}
+# The item that holds the questions asked about no article: a post type WordPress does not
+# know, so its importer skips it ("Invalid post type") and Parley's reads it back.
+QUESTIONS_POST_TYPE = "parley_questions"
 
 
 def cdata(text: str | None) -> str:
@@ -93,6 +97,7 @@ def _document(site_url: str, now: datetime, zone: ZoneInfo, counts: dict) -> Ite
     for article in articles:
         counts["articles"] += 1
         yield from _item(article, authors, site_url, zone, counts)
+    yield from _questions_item(site_url, now, zone, counts)
     yield "</channel>\n</rss>\n"
 
 
@@ -126,11 +131,39 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
     for tag in article.tags:
         yield (f"\t\t<category domain=\"post_tag\" nicename={quoteattr(tag.slug)}>"
                f"{cdata(as_html(tag.name))}</category>\n")
-    responses = db.session.scalars(select(Response).where(Response.article_id == article.id)
+    yield from _comments(Response.article_id == article.id, zone, counts)
+    yield "\t</item>\n"
+
+
+def _comments(where, zone: ZoneInfo, counts: dict) -> Iterator[str]:
+    responses = db.session.scalars(select(Response).where(where)
+                                   .options(selectinload(Response.question_tags))
                                    .order_by(Response.path).execution_options(yield_per=500))
     for response in responses:
         counts["responses"] += 1
         yield _comment(response, zone)
+
+
+def _questions_item(site_url: str, now: datetime, zone: ZoneInfo,
+                    counts: dict) -> Iterator[str]:
+    """One private item of our own type for the questions asked about no article (and their
+    answers), written only when there are some."""
+    if db.session.scalar(select(Response.id).where(Response.article_id.is_(None)).limit(1)) \
+            is None:
+        return
+    local, gmt = _dates(now, zone)
+    page = escape(site_url.rstrip("/") + "/questions")
+    yield (f"\t<item>\n\t\t<title>Questions</title>\n\t\t<link>{page}</link>\n"
+           f"\t\t<pubDate>{now:%a, %d %b %Y %H:%M:%S +0000}</pubDate>\n"
+           f"\t\t<guid isPermaLink=\"false\">{page}</guid>\n"
+           f"\t\t<content:encoded>{cdata('')}</content:encoded>\n"
+           "\t\t<wp:post_id>0</wp:post_id>\n"
+           f"\t\t<wp:post_date>{cdata(local)}</wp:post_date>\n"
+           f"\t\t<wp:post_date_gmt>{cdata(gmt)}</wp:post_date_gmt>\n"
+           f"\t\t<wp:post_name>{cdata('questions')}</wp:post_name>\n"
+           f"\t\t<wp:status>{cdata('private')}</wp:status>\n"
+           f"\t\t<wp:post_type>{QUESTIONS_POST_TYPE}</wp:post_type>\n")
+    yield from _comments(Response.article_id.is_(None), zone, counts)
     yield "\t</item>\n"
 
 
@@ -171,6 +204,22 @@ def _linkback_meta(response: Response) -> dict[str, str]:
     return meta
 
 
+def _question_meta(response: Response) -> dict[str, str]:
+    """Comment meta that keeps a question (kind, title, tags, accepted answer, duplicate) and
+    an answer's helpful count. Ids are the exported comment ids, which are Parley's ids."""
+    meta: dict[str, str] = {}
+    if response.kind is ResponseKind.QUESTION:
+        meta = {"parley_kind": "question", "parley_title": as_html(response.title),
+                "parley_tags": ", ".join(as_html(t.name) for t in response.question_tags)}
+        if response.accepted_answer_id:
+            meta["parley_accepted_answer"] = str(response.accepted_answer_id)
+        if response.duplicate_of_id:
+            meta["parley_duplicate_of"] = str(response.duplicate_of_id)
+    elif response.helpful_count:
+        meta["parley_helpful"] = str(response.helpful_count)
+    return meta
+
+
 def _comment(response: Response, zone: ZoneInfo) -> str:
     local, gmt = _dates(response.created_at, zone)
     meta: dict[str, str] = {}
@@ -180,6 +229,7 @@ def _comment(response: Response, zone: ZoneInfo) -> str:
     else:
         name, url = response.author_name, response.author_url
         content = response.body_source or response.body_html
+        meta = _question_meta(response)
     return (f"\t\t<wp:comment>\n\t\t\t<wp:comment_id>{response.id}</wp:comment_id>\n"
             f"\t\t\t<wp:comment_author>{cdata(as_html(name))}</wp:comment_author>\n"
             f"\t\t\t<wp:comment_author_email>{cdata(response.author_email)}"

@@ -150,11 +150,13 @@ def accept(question: Response, answer: Response, commenter: Commenter, now: date
         raise QuestionError("This answer is already the accepted one.")
     question.accepted_answer = answer
     question.accepted_answer_id = answer.id
+    by_the_asker = is_asker(question, commenter)
     moderation.record(question, commenter.user, "accept answer", question.status, now,
-                      via="asker" if is_asker(question, commenter) else "queue")
-    from app.questions import notifications
+                      via="asker" if by_the_asker else "queue")
+    if not by_the_asker:  # the asker knows what they did; a moderator's choice is news
+        from app.questions import notifications
 
-    notifications.answer_accepted(question, answer)
+        notifications.answer_accepted(question, answer)
 
 
 def unaccept(question: Response, commenter: Commenter, now: datetime) -> None:

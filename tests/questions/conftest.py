@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.comments.services import CommentInput, Commenter, submit_comment
+from app.comments.services import Commenter, CommentInput, submit_comment
 from app.core import settings as site_settings
 from app.extensions import db
 from app.models import Response, ResponseStatus, Role, User
