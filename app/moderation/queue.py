@@ -13,6 +13,9 @@ from app.models import Article, Response, ResponseKind, ResponseStatus
 
 TABS = ("all", "pending", "approved", "spam", "trash")
 PER_PAGE = 20
+# `?looks=question` lists comments that read like unanswered
+# questions (app/questions/curation.py says what that is).
+LOOKS = ("question",)
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class QueueFilter:
     article_id: int | None = None
     search: str = ""
     page: int = 1
+    looks: str = ""  # "question": comments that read like unanswered questions
 
     @classmethod
     def from_args(cls, args) -> QueueFilter:
@@ -33,11 +37,12 @@ class QueueFilter:
             article_id=int_arg(args, "article", None),
             search=args.get("q", "").strip()[:200],
             page=int_arg(args, "page", 1),
+            looks=args.get("looks", "") if args.get("looks", "") in LOOKS else "",
         )
 
     def as_args(self, **changes) -> dict:
         values = {"status": self.status, "kind": self.kind, "article": self.article_id,
-                  "q": self.search, "page": self.page, **changes}
+                  "q": self.search, "page": self.page, "looks": self.looks, **changes}
         return {k: v for k, v in values.items()
                 if k == "status" or (v not in ("", None) and not (k == "page" and v == 1))}
 
@@ -64,6 +69,12 @@ def _filtered(f: QueueFilter, *, with_status: bool = True):
             func.lower(Response.source_title).like(like),
             Response.author_ip.like(f"{f.search}%"),
         ))
+    if f.looks == "question":
+        # Imported here: app.comments.services loads this package half-way through itself,
+        # and the questions package needs names from it.
+        from app.questions.curation import unanswered_question_like
+
+        query = query.where(unanswered_question_like())
     return query
 
 

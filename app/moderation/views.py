@@ -63,6 +63,11 @@ def _requested_actions() -> list[tuple[int, str, ResponseStatus | None]]:
     return [(i, action, seen(i)) for i in ids]
 
 
+# Queue actions that change something other than the status (question_views adds turning a
+# comment into a question and back): name -> (label, do(response, actor, now) -> a note or "").
+OTHER_ACTIONS: dict[str, tuple[str, object]] = {}
+
+
 @bp.post("/act")
 @moderators_only
 def act():
@@ -84,14 +89,21 @@ def act():
                                       "nothing was done to it."))
             continue
         try:
-            services.apply(response, action, current_user, seen=seen, now=now)
+            if action in OTHER_ACTIONS:
+                note = OTHER_ACTIONS[action][1](response, current_user, now)
+            else:
+                note = ""
+                services.apply(response, action, current_user, seen=seen, now=now)
         except services.ModerationError as error:
             messages.append(("error", str(error)))
         else:
             done += 1
+            if note:
+                messages.append(("success", note))
     if done:
         db.session.commit()
-        label = services.ACTIONS[requested[0][1]].label
+        name = requested[0][1]
+        label = OTHER_ACTIONS[name][0] if name in OTHER_ACTIONS else services.ACTIONS[name].label
         messages.insert(0, ("success", f"{label}: {done} response{'s' if done > 1 else ''}."))
     if request.headers.get("X-Parley-Fragment") == "1":
         return _render_queue(f, "moderation/_queue.html", messages)
