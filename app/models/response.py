@@ -56,6 +56,9 @@ class Response(db.Model):
         Index("ix_responses_article_wp_comment_id", "article_id", "wp_comment_id"),
         Index("ix_responses_article_source_url", "article_id", "source_url"),
         Index("ix_responses_kind_status_created_at", "kind", "status", "created_at"),
+        # A question's answers: counted and dated on the Questions page for every question.
+        Index("ix_responses_parent_kind_status_created_at", "parent_id", "kind", "status",
+              "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -94,6 +94,7 @@ def upgrade():
                existing_type=sa.INTEGER(),
                nullable=True)
         batch_op.create_index('ix_responses_kind_status_created_at', ['kind', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_responses_parent_kind_status_created_at', ['parent_id', 'kind', 'status', 'created_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_responses_accepted_answer_id_responses'), 'responses', ['accepted_answer_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_responses_duplicate_of_id_responses'), 'responses', ['duplicate_of_id'], ['id'], ondelete='SET NULL')
 
@@ -143,6 +144,7 @@ def downgrade():
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_responses_duplicate_of_id_responses'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_responses_accepted_answer_id_responses'), type_='foreignkey')
+        batch_op.drop_index('ix_responses_parent_kind_status_created_at')
         batch_op.drop_index('ix_responses_kind_status_created_at')
         batch_op.alter_column('article_id',
                existing_type=sa.INTEGER(),

@@ -2,7 +2,8 @@
 
 Measures requests per second and latency for the article page with 79 and with 1,000
 responses, against a bare Flask "hello" endpoint under the same server settings (the
-ceiling), and counts SQL queries per page view (rendered and served from the page cache).
+ceiling), and counts SQL queries per page view (rendered and served from the page cache);
+then the Questions page over 10,000 questions and 50,000 answers (tests/bench/questions.py).
 """
 
 from __future__ import annotations
@@ -119,10 +120,12 @@ def serve(module: str, port: int, env: dict) -> subprocess.Popen:
     raise SystemExit(f"gunicorn for {module} did not start")
 
 
-def wrk(url: str) -> tuple[float, str, str]:
-    """Return requests/second, average and 99th percentile latency for a URL."""
-    subprocess.run(["wrk", "-t1", "-c4", "-d1s", url], capture_output=True, check=True)  # warm
-    output = subprocess.run(["wrk", *WRK_ARGS, url], capture_output=True, text=True,
+def wrk(url: str, *extra: str) -> tuple[float, str, str]:
+    """Return requests/second, average and 99th percentile latency for a URL (`extra`: more
+    wrk arguments, such as a header)."""
+    subprocess.run(["wrk", "-t1", "-c4", "-d1s", *extra, url], capture_output=True,
+                   check=True)  # warm
+    output = subprocess.run(["wrk", *WRK_ARGS, *extra, url], capture_output=True, text=True,
                             check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     average = re.search(r"Latency\s+([\d.]+\w+)", output).group(1)
@@ -185,6 +188,11 @@ def main() -> None:
     print()
     same = queries[79][0] == queries[1000][0]
     print(f"Queries per rendered page do not grow with responses: {'yes' if same else 'NO'}")
+
+    # --- the Questions page (tests/bench/questions.py): its own database and server ---
+    from tests.bench import questions as question_bench
+
+    question_bench.report(question_bench.run(ceiling))
     print()
     print("WXR import (generated export, SQLite, an import job committing in short batches)")
     print(f"{'comments':>10}{'file MB':>10}{'seconds':>10}{'responses/s':>14}{'batches':>10}"

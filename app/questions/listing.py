@@ -1,0 +1,278 @@
+"""The Questions page's list: filters from the address, one page of rows, the feed's entries.
+
+A page costs the same few queries whatever its size or the site's: the count and the page of
+ids (a single query when searching: `search.search_questions` counts with a window), one for
+those questions with their article, asker and per-question figures (answers, helpful votes,
+latest answer, accepted or not: one grouped subquery over the page's answers), and one for
+their tags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from markupsafe import Markup
+from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from app.blog.services import visible_articles
+from app.core.converters import int_arg
+from app.extensions import db
+from app.models import Article, QuestionTag, Response, ResponseKind, ResponseStatus
+from app.models.question import question_tag_links
+from app.models.types import utcnow
+from app.questions import search
+from app.questions.rules import QuestionStatus
+from app.questions.services import answer_condition
+
+PER_PAGE = 20
+FEED_SIZE = 30
+# Page numbers past this are not worth an OFFSET (and keep the offset within any integer).
+MAX_PAGE = 10_000
+STATUSES = tuple(s.value for s in QuestionStatus)
+SORTS = ("newest", "active", "relevance")
+SORT_LABELS = {"newest": "Newest", "active": "Most active", "relevance": "Best match"}
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    """What the reader asked the list for; any odd value in the address is the default."""
+
+    status: str = ""
+    tag: str = ""
+    q: str = ""
+    sort: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args, tag_slugs=None) -> QuestionFilter:
+        """Read the address's query. With `tag_slugs` (the site's tags), a tag that is not
+        one of them is dropped rather than giving an empty list."""
+        status = args.get("status", "")
+        tag = args.get("tag", "").strip()
+        q = " ".join(args.get("q", "").split())[:search.MAX_QUERY_LENGTH]
+        sort = args.get("sort", "")
+        if sort == "relevance" and not q:
+            sort = ""
+        return cls(
+            status=status if status in STATUSES else "",
+            tag=tag if tag and len(tag) <= 80 and (tag_slugs is None or tag in tag_slugs)
+            else "",
+            q=q,
+            sort=sort if sort in SORTS else "",
+            page=int_arg(args, "page", 1, maximum=MAX_PAGE),
+        )
+
+    @property
+    def order(self) -> str:
+        """The sort in force: best match first when searching, else newest, unless asked."""
+        return self.sort or ("relevance" if self.q else "newest")
+
+    @property
+    def sorts(self) -> tuple[str, ...]:
+        """The orders a reader can pick here ("best match" only means something searching)."""
+        return SORTS if self.q else SORTS[:2]
+
+    def as_args(self, **changes) -> dict:
+        """The query-string arguments of this list with some changed (a filter change goes
+        back to page 1), defaults left out, for url_for."""
+        if changes and "page" not in changes:
+            changes["page"] = 1
+        values = {"status": self.status, "tag": self.tag, "q": self.q, "sort": self.sort,
+                  "page": self.page, **changes}
+        if values["sort"] == "relevance" and not values["q"]:
+            values["sort"] = ""
+        return {k: v for k, v in values.items()
+                if v not in ("", None) and not (k == "page" and v == 1)}
+
+    def feed_args(self) -> dict:
+        """The feed that follows this list: same status and tag."""
+        return {k: v for k, v in (("status", self.status), ("tag", self.tag)) if v}
+
+
+@dataclass
+class QuestionRow:
+    """One question as the list shows it."""
+
+    question: Response
+    answer_count: int
+    helpful_votes: int
+    status: QuestionStatus
+    last_activity: datetime
+    title_html: Markup
+    excerpt_html: Markup
+    score: float | None = None
+
+
+@dataclass
+class QuestionList:
+    """One page of the list."""
+
+    rows: list[QuestionRow]
+    page: int
+    per_page: int
+    total: int
+    searched: search.SearchQuery | None = None
+    out_of_range: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def page_numbers(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last, and a few around this one (None marks
+        a gap): 1 … 4 5 6 7 8 … 20."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - around),
+                                              min(self.pages, self.page + around) + 1)})
+        out: list[int | None] = []
+        for number in shown:
+            if out and number - out[-1] > 1:
+                out.append(None)
+            out.append(number)
+        return out
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+def listed(now: datetime | None = None) -> list:
+    """Questions readers see in lists: approved, asked on a live article or on none."""
+    live = visible_articles(now).with_only_columns(Article.id).order_by(None)
+    return [Response.kind == ResponseKind.QUESTION, Response.status == ResponseStatus.APPROVED,
+            or_(Response.article_id.is_(None), Response.article_id.in_(live))]
+
+
+def _answered():
+    answer = aliased(Response)
+    return exists().where(answer_condition(answer, Response))
+
+
+def _accepted():
+    answer = aliased(Response)
+    return exists().where(answer.id == Response.accepted_answer_id,
+                          answer_condition(answer, Response))
+
+
+def status_condition(status: str):
+    """SQL condition on `Response` for a status (see CONTRACTS: accepted needs the accepted
+    answer to be a published answer; answered, at least one published answer)."""
+    if status == QuestionStatus.UNANSWERED:
+        return ~_answered()
+    if status == QuestionStatus.ANSWERED:
+        return _answered() & ~(Response.accepted_answer_id.is_not(None) & _accepted())
+    return Response.accepted_answer_id.is_not(None) & _accepted()
+
+
+def tag_condition(slug: str):
+    return Response.id.in_(
+        select(question_tag_links.c.response_id)
+        .join(QuestionTag, QuestionTag.id == question_tag_links.c.tag_id)
+        .where(QuestionTag.slug == slug))
+
+
+def last_activity():
+    """SQL: when a question last moved, its latest published answer or else its asking."""
+    answer = aliased(Response)
+    latest = (select(func.max(answer.created_at)).where(answer_condition(answer, Response))
+              .correlate(Response).scalar_subquery())
+    return func.coalesce(latest, Response.created_at)
+
+
+def _conditions(f: QuestionFilter, now: datetime) -> list:
+    conditions = listed(now)
+    if f.status:
+        conditions.append(status_condition(f.status))
+    if f.tag:
+        conditions.append(tag_condition(f.tag))
+    return conditions
+
+
+def _ordering(order: str) -> tuple:
+    if order == "active":
+        return (last_activity().desc(), Response.created_at.desc())
+    if order == "newest":
+        return (Response.created_at.desc(),)
+    return ()  # relevance: the search's own
+
+
+# --- the page ------------------------------------------------------------------------------
+
+def _page_ids(f: QuestionFilter, limit: int, offset: int, now: datetime):
+    """(ids, scores, total, parsed query). Searching, one query (the search counts its matches
+    with a window). Listing, a count and then the page: the page's query can then walk the
+    (kind, status, created_at) index and stop after a page of rows, where a window count would
+    make the database read and sort every listed question first (twice as slow at 10,000)."""
+    conditions = _conditions(f, now)
+    if f.q:
+        found = search.search_questions(f.q, limit=limit, offset=offset, conditions=conditions,
+                                        order_by=_ordering(f.order))
+        return found.ids, found.scores, found.total, found.query
+    total = db.session.scalar(select(func.count()).select_from(Response).where(*conditions))
+    if offset >= total:
+        return [], {}, total, None
+    ids = list(db.session.scalars(
+        select(Response.id).where(*conditions)
+        .order_by(*_ordering(f.order), Response.id.desc()).limit(limit).offset(offset)))
+    return ids, {}, total, None
+
+
+def _rows(ids: list[int], scores: dict[int, float], query) -> list[QuestionRow]:
+    """The questions of a page with what each row shows, in one query (and one for tags)."""
+    if not ids:
+        return []
+    answer, question = aliased(Response), aliased(Response)
+    figures = (select(answer.parent_id.label("question_id"),
+                      func.count().label("answers"),
+                      func.coalesce(func.sum(answer.helpful_count), 0).label("helpful"),
+                      func.max(answer.created_at).label("latest"),
+                      func.max(case((answer.id == question.accepted_answer_id, 1), else_=0))
+                      .label("accepted"))
+               .join(question, question.id == answer.parent_id)
+               .where(answer.parent_id.in_(ids), answer_condition(answer, question))
+               .group_by(answer.parent_id).subquery())
+    result = db.session.execute(
+        select(Response, figures.c.answers, figures.c.helpful, figures.c.latest,
+               figures.c.accepted)
+        .outerjoin(figures, figures.c.question_id == Response.id)
+        .where(Response.id.in_(ids))
+        .options(joinedload(Response.article), joinedload(Response.user),
+                 selectinload(Response.question_tags)))
+    by_id = {}
+    for question_row, answers, helpful, latest, accepted in result:
+        answers = answers or 0
+        status = (QuestionStatus.ACCEPTED if accepted else
+                  QuestionStatus.ANSWERED if answers else QuestionStatus.UNANSWERED)
+        by_id[question_row.id] = QuestionRow(
+            question=question_row, answer_count=answers, helpful_votes=int(helpful or 0),
+            status=status, last_activity=latest or question_row.created_at,
+            title_html=search.highlight(question_row.title, query),
+            excerpt_html=search.excerpt(question_row.body_source, query),
+            score=scores.get(question_row.id))
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def question_list(f: QuestionFilter, *, per_page: int = PER_PAGE,
+                  now: datetime | None = None) -> QuestionList:
+    """One page of the Questions page for a filter. A page past the last is `out_of_range`
+    (the view answers 404, as the blog's lists do)."""
+    now = now or utcnow()
+    ids, scores, total, query = _page_ids(f, per_page, (f.page - 1) * per_page, now)
+    page = QuestionList(rows=_rows(ids, scores, query), page=f.page, per_page=per_page,
+                        total=total, searched=query)
+    page.out_of_range = not ids and f.page > 1
+    return page
+
+
+def feed_questions(f: QuestionFilter, *, now: datetime | None = None) -> list[Response]:
+    """The newest approved questions for a feed (status and tag honoured, no search)."""
+    f = replace(f, q="", sort="newest", page=1)
+    return [row.question for row in question_list(f, per_page=FEED_SIZE, now=now).rows]
+
