@@ -24,7 +24,7 @@ from app.core import settings as site_settings
 from app.core.converters import int_arg, parse_id
 from app.core.pagecache import cached_for_anonymous
 from app.extensions import db, limiter
-from app.models import Article, Response, ResponseKind, ResponseStatus
+from app.models import Article, Response, ResponseStatus
 from app.models.types import utcnow
 from app.questions import bp, services
 from app.questions.forms import AskForm
@@ -142,58 +142,49 @@ def answer(question_id: int):
                      form, commenter.user is None)
 
 
-def _answer_of(question: Response, raw_id) -> Response | None:
-    answer_id = parse_id(raw_id)
-    found = db.session.get(Response, answer_id) if answer_id is not None else None
-    return found if found is not None and found.kind is not ResponseKind.QUESTION else None
-
-
-@bp.post("/questions/<int:question_id>/accept")
-def accept(question_id: int):
+def _on_answer(question_id: int, do) -> object:
+    """Run an accept or a vote on the answer the form names; refused, the question page again
+    with the reason beside that answer's buttons, nothing changed."""
     question = _question_or_404(question_id)
     answer_id = parse_id(request.form.get("answer_id"))
-    answer = _answer_of(question, request.form.get("answer_id"))
-    commenter = current_commenter()
-    try:
-        if answer is None:
-            raise services.QuestionError("That reply is not an answer to this question.")
-        if request.form.get("do") == "unaccept":
-            services.unaccept(question, commenter, commenter.now)
-            message = "The accepted mark is taken back."
-        else:
-            services.accept(question, answer, commenter, commenter.now)
-            message = "Answer accepted: it now shows first."
-    except services.QuestionError as error:
-        db.session.rollback()
-        return render_question_page(question, action_errors={answer_id: str(error)},
-                                    status=422)
-    db.session.commit()
-    flash(message, note_for(answer.id))
-    return redirect(f"{services.question_url(question)}#comment-{answer.id}")
-
-
-@bp.post("/questions/<int:question_id>/helpful")
-def helpful(question_id: int):
-    question = _question_or_404(question_id)
-    answer_id = parse_id(request.form.get("answer_id"))
-    answer = _answer_of(question, request.form.get("answer_id"))
+    answer = db.session.get(Response, answer_id) if answer_id is not None else None
     commenter = current_commenter()
     try:
         if answer is None or answer.parent_id != question.id:
             raise services.QuestionError("That reply is not an answer to this question.")
-        if request.form.get("do") == "unvote":
-            services.unvote(answer, commenter.user)
-            message = "Your helpful mark is taken back."
-        else:
-            services.vote(answer, commenter.user, commenter.now)
-            message = "Marked helpful. Thank you."
+        message = do(question, answer, commenter)
     except services.QuestionError as error:
         db.session.rollback()
+        voting_guest = request.endpoint == "questions.helpful" and commenter.user is None
         return render_question_page(question, action_errors={answer_id: str(error)},
-                                    status=403 if commenter.user is None else 422)
+                                    status=403 if voting_guest else 422)
     db.session.commit()
     flash(message, note_for(answer.id))
     return redirect(f"{services.question_url(question)}#comment-{answer.id}")
+
+
+@bp.post("/questions/<int:question_id>/accept")
+def accept(question_id: int):
+    def do(question, answer, commenter):
+        if request.form.get("do") == "unaccept":
+            services.unaccept(question, commenter, commenter.now)
+            return "The accepted mark is taken back."
+        services.accept(question, answer, commenter, commenter.now)
+        return "Answer accepted: it now shows first."
+
+    return _on_answer(question_id, do)
+
+
+@bp.post("/questions/<int:question_id>/helpful")
+def helpful(question_id: int):
+    def do(question, answer, commenter):
+        if request.form.get("do") == "unvote":
+            services.unvote(answer, commenter.user)
+            return "Your helpful mark is taken back."
+        services.vote(answer, commenter.user, commenter.now)
+        return "Marked helpful. Thank you."
+
+    return _on_answer(question_id, do)
 
 
 @bp.errorhandler(429)

@@ -268,3 +268,24 @@ def test_the_question_page_takes_the_same_number_of_queries_for_many_answers(
         answer(question, f"A reply to {i}.", email=f"r{i}@example.org", ip=f"192.0.3.{i}",
                approve_by=moderator).place_under(reply)
     assert render() == few
+
+
+def test_the_question_page_refuses_an_answer_to_a_closed_duplicate(forms, asked, article,
+                                                                  moderator):
+    question, _, _ = asked
+    original = ask(article, "Which SQL course?", email="o@example.org", approve_by=moderator,
+                   ip="192.0.2.41")
+    page = page_text(forms.client.get(_url(question)))
+    assert "Answer this question" in page
+    _fresh(question).duplicate_of_id = original.id
+    db.session.commit()
+    page = page_text(forms.client.get(_url(question)))
+    assert "Closed to answers" in page and 'name="body"' not in page
+    typed = "Try the free course first."
+    result = forms.post(f"/questions/{question.id}/answers",
+                        {"name": "Nia", "email": "nia@example.org", "body": typed},
+                        form_url=article.path)
+    assert result.status_code == 422
+    assert "closed as a duplicate" in page_text(result) and typed in page_text(result)
+    assert db.session.scalar(select(func.count()).select_from(Response).where(
+        Response.body_source == typed)) == 0
