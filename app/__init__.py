@@ -86,8 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.moderation import bp as moderation_bp
     from app.moderation import question_views  # noqa: F401  (moderating questions)
     from app.questions import bp as questions_bp
-    # The routes of questions_bp, and the mail jobs the worker must know.
-    from app.questions import list_views, notifications, views  # noqa: F401
+    from app.questions import list_views, notifications, views  # noqa: F401  (routes, jobs)
 
     for blueprint in (linkbacks_bp, blog_bp, comments_bp, questions_bp, moderation_bp, auth_bp,
                       authoring_bp, admin_bp, importers_bp):
