@@ -187,7 +187,7 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
         errors["body"] = "Write your question first." if data.is_question else \
             "Write your comment first."
     elif len(body) > settings.max_comment_length:
-        errors["body"] = (f"Your comment is {len(body):,} characters long; the limit is "
+        errors["body"] = (f"Your {kind.value} is {len(body):,} characters long; the limit is "
                           f"{settings.max_comment_length:,}. Shorten it and send it again.")
     website = normalise_website(data.website) if commenter.user is None else \
         (commenter.user.website or "")

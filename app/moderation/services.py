@@ -143,7 +143,9 @@ def history_for(email: str, user: User | None, own_ids: frozenset[int],
     (`own_ids`), or by this browser's signed list of addresses it proved by opening a link
     mailed to them (`proven_emails`). Knowing an address proves nothing: anyone can type it.
     """
-    approved = (Response.status == S.APPROVED) & (Response.kind == ResponseKind.COMMENT)
+    # A question is a comment with a title: an approved one counts as one.
+    approved = (Response.status == S.APPROVED) & Response.kind.in_(
+        (ResponseKind.COMMENT, ResponseKind.QUESTION))
     if user is not None:
         count = db.session.scalar(select(func.count()).select_from(Response).where(
             Response.user_id == user.id, Response.status == S.APPROVED)) or 0

@@ -182,3 +182,16 @@ def test_the_ask_page_refuses_bad_tags_with_the_choices_kept(forms, app_ctx, tag
     page = page_text(result)
     assert result.status_code == 422 and "“no-such-tag” is not a tag of this site" in page
     assert 'value="certification" checked' in page
+
+
+def test_an_approved_question_counts_as_a_previously_approved_comment(app_ctx, article,
+                                                                    moderator):
+    from app.comments.services import CommentInput, submit_comment
+    from app.core import settings as site_settings
+    from tests.questions.conftest import commenter
+
+    question = ask(article, approve_by=moderator)
+    later = submit_comment(article, CommentInput(body="Thank you all for the answers.",
+                                                 name="Ines Guest", email="ines@example.org"),
+                           commenter(own={question.id}, ip="192.0.2.99"), site_settings.load())
+    assert later.status is ResponseStatus.APPROVED
