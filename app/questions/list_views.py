@@ -35,8 +35,18 @@ def _filter(tags) -> listing.QuestionFilter:
 
 
 @bp.get("/questions")
-@cached_for_anonymous
 def index():
+    # Searches are rendered each time: any text makes a new page, and storing them would let
+    # a stranger push every other page out of the cache.
+    return _render_index() if request.args.get("q") else _cached_index()
+
+
+@cached_for_anonymous
+def _cached_index():
+    return _render_index()
+
+
+def _render_index():
     tags = all_tags()
     f = _filter(tags)
     page = listing.question_list(f)

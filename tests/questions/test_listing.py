@@ -394,3 +394,12 @@ def test_the_page_is_cached_for_anonymous_readers(db, client):
     fresh = client.get("/questions")
     assert fresh.headers.get("X-Parley-Cache") is None
     assert "Second question" in fresh.get_data(as_text=True)
+
+
+def test_searches_are_not_stored_in_the_page_cache(client, app_ctx):
+    from app.core import pagecache
+
+    pagecache.pages.clear()
+    assert client.get("/questions?q=anything+at+all").status_code == 200
+    assert client.get("/questions").status_code == 200
+    assert list(pagecache.pages._pages) == ["/questions?"]
