@@ -6,7 +6,16 @@ shows the question page again with the reason beside the button, nothing changed
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_limiter.util import get_remote_address
 
 from app.comments import services as comments
@@ -24,7 +33,7 @@ from app.core import settings as site_settings
 from app.core.converters import int_arg, parse_id
 from app.core.pagecache import cached_for_anonymous
 from app.extensions import db, limiter
-from app.models import Article, Response, ResponseStatus
+from app.models import Article, Response, ResponseKind, ResponseStatus
 from app.models.types import utcnow
 from app.questions import bp, services
 from app.questions.forms import AskForm
@@ -48,7 +57,14 @@ def _question_or_404(question_id: int) -> Response:
 @bp.get("/questions/<int:question_id>-<slug>")
 @cached_for_anonymous
 def show(question_id: int, slug: str | None = None):
-    question = _question_or_404(question_id)
+    question = services.visible_question(question_id, current_commenter(), utcnow())
+    if question is None:
+        # A question a moderator turned back into a comment: its old address leads to it.
+        was = db.session.get(Response, question_id)
+        if was is not None and was.kind is ResponseKind.COMMENT \
+                and was.status is ResponseStatus.APPROVED:
+            return redirect(url_for("comments.permalink", response_id=was.id), 301)
+        abort(404)
     if slug != question_slug(question.title):
         return redirect(services.question_url(question), 301)
     return render_question_page(question)

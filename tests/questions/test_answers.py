@@ -289,3 +289,17 @@ def test_the_question_page_refuses_an_answer_to_a_closed_duplicate(forms, asked,
     assert "closed as a duplicate" in page_text(result) and typed in page_text(result)
     assert db.session.scalar(select(func.count()).select_from(Response).where(
         Response.body_source == typed)) == 0
+
+
+def test_a_question_turned_back_into_a_comment_leads_to_it(client, app_ctx, article,
+                                                          moderator):
+    from app.models import ResponseKind
+
+    question = ask(article, approve_by=moderator)
+    old = services.question_url(question)
+    question.kind = ResponseKind.COMMENT
+    db.session.commit()
+    moved = client.get(old)
+    assert moved.status_code == 301 and moved.headers["Location"].endswith(
+        f"/comment/{question.id}/")
+    assert client.get("/questions/999999-nothing").status_code == 404
