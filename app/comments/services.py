@@ -117,7 +117,7 @@ def _check_parent(article: Article | None, parent_id: int | None, errors: dict) 
 
 def _check_question(data: CommentInput, body: str, errors: dict) -> tuple[str, list]:
     """The title and tags of a question, or why they can't be taken."""
-    from app.questions.rules import TITLE_LENGTH, title_from
+    from app.questions.rules import title_from, title_too_long
     from app.questions.tags import parse_tags
 
     if data.parent_id is not None:
@@ -125,9 +125,8 @@ def _check_question(data: CommentInput, body: str, errors: dict) -> tuple[str, l
                                  "in a new comment, or untick the box to reply.")
         return "", []
     title = clean_line(data.title or "").strip()
-    if len(title) > TITLE_LENGTH:
-        errors["title"] = (f"Shorten the title to {TITLE_LENGTH} characters or fewer "
-                           f"(it has {len(title)}).")
+    if problem := title_too_long(title):
+        errors["title"] = problem
     elif not has_visible(title):
         title = title_from(body)
     if not has_visible(title) and "body" not in errors and "title" not in errors:

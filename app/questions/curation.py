@@ -33,7 +33,7 @@ from app.extensions import db
 from app.models import QuestionTag, Response, ResponseKind, ResponseStatus, User
 from app.models.question import question_tag_links
 from app.moderation.services import ModerationError, record
-from app.questions.rules import TITLE_LENGTH, title_from
+from app.questions.rules import title_from, title_too_long
 from app.questions.services import answer_condition
 from app.questions.tags import parse_tags
 
@@ -111,9 +111,8 @@ def _title(typed: str) -> str:
     title = clean_line(typed or "").strip()
     if not title:
         raise CurationRefused({"title": "A question needs a title: one line that asks it."})
-    if len(title) > TITLE_LENGTH:
-        raise CurationRefused({"title": f"Shorten the title to {TITLE_LENGTH} characters or "
-                                        f"fewer (it has {len(title)})."})
+    if problem := title_too_long(title):
+        raise CurationRefused({"title": problem})
     return title
 
 

@@ -47,6 +47,13 @@ def title_from(text: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+def title_too_long(title: str) -> str | None:
+    """What is wrong with a typed title's length, said for the person who typed it."""
+    if len(title) > TITLE_LENGTH:
+        return f"Shorten the title to {TITLE_LENGTH} characters or fewer (it has {len(title)})."
+    return None
+
+
 def question_slug(title: str) -> str:
     """The words of a question's address after its id: "/questions/12-should-i-…"."""
     return slugify(title or "", max_length=80) or "question"
