@@ -77,44 +77,100 @@ def include_migration_object(obj, name, type_, reflected, compare_to) -> bool:
     return not is_search_object(name)
 
 
-# What readers see: a change to any of these invalidates cached pages.
-def _reader_visible_classes():
+# The attributes of an account that readers see (names on articles, the author box, badges).
+_USER_SHOWN = ("name", "slug", "role", "bio", "job_title", "social_handle", "website")
+
+
+def _response_is_shown(obj, state) -> bool:
+    """Tell whether a changed response is or was approved: only then can readers see it."""
+    from app.models import ResponseStatus
+
+    if obj.status == ResponseStatus.APPROVED and not state.deleted:
+        return True
+    if state.pending:
+        return False
+    history = state.attrs.status.history
+    before = history.deleted[0] if history.deleted else obj.status
+    return before == ResponseStatus.APPROVED
+
+
+def changed_scopes(session) -> set[str]:
+    """The parts of what readers see that the session's pending changes touch."""
+    from sqlalchemy import inspect, select
+
+    from app.core import freshness
     from app.models import (
         Article,
         QuestionTag,
         Response,
+        ResponseKind,
         SiteSetting,
         Tag,
         Translation,
         User,
     )
 
-    return (Article, QuestionTag, Response, SiteSetting, Tag, Translation, User)
+    scopes: set[str] = set()
+    threads: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Response):
+            state = inspect(obj)
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            if not _response_is_shown(obj, state):
+                continue  # a held comment: nobody but its author sees it, on a page never cached
+            history = state.attrs.article_id.history
+            for article_id in (obj.article_id, *history.deleted):
+                if article_id is not None:
+                    scopes.add(freshness.article(article_id))
+            scopes.add(freshness.DISCUSSIONS)
+            if obj.kind == ResponseKind.QUESTION:
+                scopes |= {freshness.QUESTIONS, freshness.question(obj.id)}
+            elif obj.thread_id is not None:
+                threads.add(obj.thread_id)
+        elif isinstance(obj, Article):
+            scopes |= {freshness.article(obj.id), freshness.ARTICLES}
+        elif isinstance(obj, Translation):
+            scopes.add(freshness.article(obj.article_id))
+        elif isinstance(obj, User):
+            if obj in session.deleted or any(
+                    inspect(obj).attrs[name].history.has_changes() for name in _USER_SHOWN):
+                scopes.add(freshness.SITE)
+        elif isinstance(obj, (SiteSetting, Tag, QuestionTag)):
+            scopes.add(freshness.SITE)
+    if threads:
+        # A reply in a question's thread (an answer, or a reply to one) changes the question's
+        # page and the questions list.
+        questions = session.scalars(select(Response.id).where(
+            Response.id.in_(threads), Response.kind == ResponseKind.QUESTION)).all()
+        for question_id in questions:
+            scopes |= {freshness.QUESTIONS, freshness.question(question_id)}
+    return scopes
 
 
-def bump_content_version(session, _flush_context) -> None:
-    """Count a change to reader-visible rows in the same transaction that makes it."""
-    from app.models import SiteState
+def count_response_versions(session, _flush_context, _instances) -> None:
+    """Bump `Response.version` of every response whose row is about to change."""
+    from app.models import Response
 
-    watched = _reader_visible_classes()
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if not any(isinstance(obj, watched) for obj in changed):
-        return
-    connection = session.connection()
-    table = SiteState.__table__
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(id=1, content_version=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.id], set_={"content_version": table.c.content_version + 1})
-    connection.execute(statement)
+    for obj in session.dirty:
+        if isinstance(obj, Response) and session.is_modified(obj):
+            obj.version = (obj.version or 0) + 1
+
+
+def bump_content_scopes(session, _flush_context) -> None:
+    """Count a change to what readers see, in the same transaction that makes it."""
+    from app.core import freshness
+
+    scopes = changed_scopes(session)
+    if scopes:
+        freshness.bump(session.connection(), scopes)
 
 
 def configure_session_events() -> None:
-    """Install the content-version counter on every session of the app."""
+    """Install the version counters on every session of the app."""
     from sqlalchemy.orm import Session
 
-    if not event.contains(Session, "after_flush", bump_content_version):
-        event.listen(Session, "after_flush", bump_content_version)
+    if not event.contains(Session, "before_flush", count_response_versions):
+        event.listen(Session, "before_flush", count_response_versions)
+    if not event.contains(Session, "after_flush", bump_content_scopes):
+        event.listen(Session, "after_flush", bump_content_scopes)

@@ -170,7 +170,7 @@ def _clean_tables(request):
     from app.tasks import bind_app
 
     bind_app(app)
-    # Emptying site_state resets the content version, so cached pages must go too.
+    # Emptying cache_scopes resets the versions, so cached pages must go too.
     pagecache.pages.clear()
     # Rate-limit counts and fetched pages live outside the database: forget them too.
     ratelimit.reset(app)

@@ -27,7 +27,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Article, ArticleStatus, SiteState
+from app.models import Article, ArticleStatus, CacheScope
 from app.models.types import utcnow
 
 # Cookies that make a page personal: a reader's own pending responses, saved commenter details.
@@ -103,7 +103,7 @@ def content_version() -> int:
     if stamp is not None and stamp == _last_seen[0]:
         return _last_seen[1]
     version = db.session.scalar(
-        select(SiteState.content_version).where(SiteState.id == 1)) or 0
+        select(CacheScope.version).where(CacheScope.name == "any")) or 0
     _last_seen = (stamp, version)
     return version
 

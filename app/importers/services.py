@@ -14,8 +14,9 @@ from flask import current_app
 from sqlalchemy import Column, Table, delete, exists, select, update
 from werkzeug.datastructures import FileStorage
 
+from app.core import freshness
 from app.extensions import db
-from app.models import Article, ImportJob, Response, SiteState, Tag, User
+from app.models import Article, ImportJob, Response, Tag, User
 from app.models.types import utcnow
 from app.tasks import after_commit, app_task
 
@@ -146,8 +147,7 @@ def undo_import(job_id: int, *, between_chunks: Callable[[], None]) -> None:
                            execution_options={"synchronize_session": False})
     if removed:
         # Bulk deletes skip the flush hook that counts changes readers see: count this one.
-        db.session.execute(update(SiteState).where(SiteState.id == 1).values(
-            content_version=SiteState.content_version + 1))
+        freshness.bump(db.session.connection(), [freshness.SITE])
     between_chunks()
 
 

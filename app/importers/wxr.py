@@ -46,6 +46,7 @@ from sqlalchemy import insert, or_, select, update
 
 from app.auth.services import unique_user_slug
 from app.authoring.services import permalink_path
+from app.core import freshness
 from app.core.sanitize import clean_article_html, clean_comment_html, strip_tags
 from app.core.text import excerpt_from_html, slugify
 from app.core.urls import url_or_empty
@@ -60,7 +61,6 @@ from app.models import (
     ResponseKind,
     ResponseStatus,
     Role,
-    SiteState,
     Tag,
     User,
 )
@@ -463,8 +463,7 @@ class Importer:
         touched_questions = self._finish_questions()
         if self.hidden or touched_questions:
             # Bulk updates skip the flush hook that counts changes readers see: count this one.
-            db.session.execute(update(SiteState).where(SiteState.id == 1).values(
-                content_version=SiteState.content_version + 1))
+            freshness.bump(db.session.connection(), [freshness.SITE])
         self.hidden.clear()
         self.logins_to_set.clear()
 

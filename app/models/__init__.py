@@ -5,12 +5,13 @@ from app.models.linkback import OutgoingLinkback, WebmentionRequest
 from app.models.moderation import ModerationEvent
 from app.models.question import HelpfulVote, QuestionTag
 from app.models.response import Response, ResponseKind, ResponseStatus
-from app.models.site import ImportJob, OutboxMessage, SiteSetting, SiteState, Subscription
+from app.models.site import CacheScope, ImportJob, OutboxMessage, SiteSetting, Subscription
 from app.models.user import Role, User
 
 __all__ = [
     "Article",
     "ArticleStatus",
+    "CacheScope",
     "HelpfulVote",
     "ImportJob",
     "ModerationEvent",
@@ -22,7 +23,6 @@ __all__ = [
     "ResponseStatus",
     "Role",
     "SiteSetting",
-    "SiteState",
     "Subscription",
     "Tag",
     "Translation",

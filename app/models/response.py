@@ -117,6 +117,9 @@ class Response(db.Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("responses.id", ondelete="SET NULL"))
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Counts changes to the row (app/database.py bumps it at every flush that changes it): the
+    # key of the response's rendered HTML in the fragment cache.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class SiteSetting(db.Model):
-    """One setting as JSON text; `content_version` counts changes to what readers see."""
+    """One setting as JSON text."""
 
     __tablename__ = "site_settings"
 
@@ -59,13 +59,16 @@ class Subscription(db.Model):
     question: Mapped[Response | None] = relationship()
 
 
-class SiteState(db.Model):
-    """One row: a counter bumped in every transaction that changes what readers see."""
+class CacheScope(db.Model):
+    """One part of what readers see ("site", "article:12", …) and a counter bumped in every
+    transaction that changes it. A cached page names the scopes it shows and is served only
+    while their versions are those it was rendered at (app/core/freshness.py)."""
 
-    __tablename__ = "site_state"
+    __tablename__ = "cache_scopes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    content_version: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ImportJob(db.Model):

@@ -55,7 +55,7 @@ def content_snapshot() -> dict[str, list[str]]:
     """The snapshot without the import jobs' own rows and the content-version counter, which
     an import that failed after committing batches has moved on (cached pages must go)."""
     return {name: rows for name, rows in database_snapshot().items()
-            if name not in ("import_jobs", "site_state")}
+            if name not in ("import_jobs", "cache_scopes")}
 
 
 def not_well_formed(reason: str, line: int, column: int) -> str:
