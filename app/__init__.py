@@ -33,11 +33,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import templating
     from app.cli import register_cli
-    from app.core import security
+    from app.core import pagecache, security
     from app.core import settings as site_settings
     from app.errors import register_error_handlers
     from app.tasks import bind_app
 
+    pagecache.init_app(app)  # inside the host check that security.init_app puts around it
     security.init_app(app)
     templating.init_app(app)
     site_settings.init_app(app)

@@ -8,12 +8,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Registers the parley-sqlite:// storage with `limits` before Flask-Limiter reads its URI.
 from app.core import ratelimit as _ratelimit  # noqa: F401
+from app.core.csrf import CookieCSRFProtect
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,7 +31,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = CookieCSRFProtect()
 # Counts in RATELIMIT_STORAGE_URI: Redis with REDIS_URL, else the SQLite file every worker on
 # the machine shares (never memory://, which counts per process).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -15,6 +14,7 @@ from wtforms.validators import (
 )
 
 from app.auth.services import password_problem
+from app.core.csrf import Form
 from app.core.text import VisibleName, clean_name
 from app.core.urls import WebAddress
 
@@ -29,7 +29,7 @@ class StrongPassword:
             raise ValidationError(problem)
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField("Name", filters=[clean_name],
                        validators=[DataRequired("Enter your name."), VisibleName(),
                                    Length(max=120)])
@@ -47,13 +47,13 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in")
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(Form):
     name = StringField("Name", filters=[clean_name],
                        validators=[InputRequired("Enter a name."), VisibleName(),
                                    Length(max=120)])

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.authoring.services import parse_trackback_urls, parse_translations
+from app.core.csrf import Form
 from app.core.text import is_valid_slug, parse_tag_list
 from app.core.urls import BadUrl, clean_url
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(Form):
     title = StringField("Title", validators=[DataRequired("Give the article a title."),
                                              Length(max=200)])
     slug = StringField("Slug", validators=[Optional(), Length(max=200)],

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from calendar import month_name
+from functools import wraps
 
 from flask import abort, current_app, make_response, redirect, render_template, request
 
 from app.blog import bp, services
 from app.comments.presenter import render_article_page
+from app.core import freshness
 from app.core.converters import id_arg, int_arg
-from app.core.pagecache import cached_for_anonymous
+from app.core.pagecache import cached_page, depends_on
 from app.core.timefmt import site_zone
 from app.models.types import utcnow
 
@@ -23,7 +25,7 @@ def _per_page() -> int:
 
 
 @bp.get("/")
-@cached_for_anonymous
+@cached_page
 def home():
     if (wp_id := id_arg(request.args, "p")) is not None:
         # WordPress's plain links (?p=123) of imported posts lead to their permalinks.
@@ -31,21 +33,23 @@ def home():
         if found is None:
             abort(404)
         return redirect(found.path, 301)
+    depends_on(freshness.ARTICLES, freshness.DISCUSSIONS)
     page = services.paginate(services.visible_articles(), _page_number(), _per_page())
     return render_template("blog/home.html", page=page)
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/")
-@cached_for_anonymous
+@cached_page
 def article(year: int, month: int, day: int, slug: str):
     found = services.article_by_path(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
     if found is None:
         abort(404)
+    depends_on(freshness.article(found.id))
     return render_article_page(found)
 
 
 @bp.get("/<path:path>")
-@cached_for_anonymous
+@cached_page
 def imported_permalink(path: str):
     """An imported post keeps whatever permalink it had on its old blog."""
     found = services.article_by_path("/" + path)
@@ -55,10 +59,24 @@ def imported_permalink(path: str):
             return redirect(found.path, 301)
     if found is None:
         abort(404)
+    depends_on(freshness.article(found.id))
     return render_article_page(found)
 
 
+def _lists_articles(view):
+    """A list of articles: stored for anonymous readers, fresh while no article (nor a
+    response count) changes."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        depends_on(freshness.ARTICLES, freshness.DISCUSSIONS)
+        return view(*args, **kwargs)
+
+    return cached_page(wrapped)
+
+
 @bp.get("/tag/<slug>/")
+@_lists_articles
 def tag(slug: str):
     found = services.tag_by_slug(slug)
     if found is None:
@@ -68,6 +86,7 @@ def tag(slug: str):
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
+@_lists_articles
 def month(year: int, month: int):
     if not 1 <= month <= 12:
         abort(404)
@@ -77,6 +96,7 @@ def month(year: int, month: int):
 
 
 @bp.get("/author/<slug>/")
+@_lists_articles
 def author(slug: str):
     found = services.author_by_slug(slug)
     if found is None:
@@ -86,6 +106,7 @@ def author(slug: str):
 
 
 @bp.get("/feed/")
+@_lists_articles
 def feed():
     articles = services.feed_articles()
     updated = max((a.updated_at for a in articles), default=utcnow())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,9 +14,10 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.converters import parse_id
+from app.core.csrf import Form
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     name = StringField("Name")
     email = EmailField("Email", description="Never shown to anyone.")
     website = StringField("Website")
@@ -67,6 +67,6 @@ class CommentForm(FlaskForm):
         self.tags.choices = [(t.slug, t.name) for t in tags]
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(Form):
     body = TextAreaField("Comment")
     submit = SubmitField("Save changes")

@@ -35,8 +35,10 @@ from app.comments.presenter import (
     render_response_fragment,
 )
 from app.comments.threads import page_of
+from app.core import freshness
 from app.core import settings as site_settings
 from app.core.identicon import identicon_svg
+from app.core.pagecache import cached_page, depends_on
 from app.errors import CSRF_HANDLERS, MESSAGES
 from app.extensions import csrf, db, limiter
 from app.models import Article, Response, ResponseStatus
@@ -301,16 +303,20 @@ def _subscription_step(token: str, action: str):
 
 
 @bp.get("/comments/feed/")
+@cached_page
 def site_feed():
+    depends_on(freshness.ARTICLES, freshness.DISCUSSIONS)
     return feeds.atom_response(feeds.site_responses(), title_suffix="comments")
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/"
         "<slug>/feed/")
+@cached_page
 def article_feed(year: int, month: int, day: int, slug: str):
     article = article_by_path(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
     if article is None:
         abort(404)
+    depends_on(freshness.article(article.id))
     return feeds.atom_response(feeds.article_responses(article), article=article)
 
 

@@ -26,7 +26,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Engine
 
 from app.models import CacheScope
@@ -68,10 +67,6 @@ def bump(connection: Connection, names: Iterable[str], now: datetime | None = No
     connection.execute(statement)
 
 
-_SELECT = select(CacheScope.name, CacheScope.version, CacheScope.changed_at).where(
-    CacheScope.name.in_(bindparam("names", expanding=True)))
-
-
 class Versions:
     """Reads the current versions of scopes for one app (one database), from any thread and
     without an app context: the page cache asks before Flask does any work."""
@@ -85,8 +80,27 @@ class Versions:
         """Return each scope's version and when it last changed (0 and None: never)."""
         if self.sqlite_path:
             return self._from_sqlite(names)
-        with self.engine.connect() as connection:
-            rows = connection.execute(_SELECT, {"names": list(names)}).all()
+        return self._from_postgresql(names)
+
+    def _from_postgresql(self, names: Sequence[str]) -> dict[str, tuple[int, datetime | None]]:
+        # One autocommit connection per thread, outside the app's pool: a single round trip.
+        import psycopg
+
+        local = self._local
+        for attempt in (1, 2):
+            if getattr(local, "connection", None) is None:
+                url = self.engine.url.set(drivername="postgresql")
+                local.connection = psycopg.connect(
+                    url.render_as_string(hide_password=False), autocommit=True)
+            try:
+                rows = local.connection.execute(
+                    "SELECT name, version, changed_at FROM cache_scopes WHERE name = ANY(%s)",
+                    (list(names),)).fetchall()
+                break
+            except psycopg.OperationalError:
+                local.connection = None  # the server went away: connect again, once
+                if attempt == 2:
+                    raise
         found = {name: (version, changed) for name, version, changed in rows}
         return {name: found.get(name, (0, None)) for name in names}
 
@@ -130,3 +144,22 @@ def _parse_time(value) -> datetime | None:
 
     parsed = datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def versions_for(app) -> Versions:
+    """The app's reader of versions (one per app: each app has its own database)."""
+    found = app.extensions.get("parley_versions")
+    if found is None:
+        from app.extensions import db
+
+        with app.app_context():
+            found = app.extensions["parley_versions"] = Versions(db.engine)
+    return found
+
+
+def current(names: Sequence[str]) -> dict[str, int]:
+    """The current version of each scope, for the app of this request."""
+    from flask import current_app
+
+    return {name: version
+            for name, (version, _) in versions_for(current_app).current(names).items()}

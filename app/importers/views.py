@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from flask import redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SubmitField
 
+from app.core.csrf import Form
 from app.core.permissions import admins_only
 from app.core.security import accepts_files
 from app.extensions import csrf, db
@@ -19,7 +19,7 @@ from app.importers.wxr import size_text
 from app.models import ImportJob
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("WordPress export file (WXR, .xml)",
                      validators=[FileRequired("Choose the .xml file WordPress exported.")])
     submit = SubmitField("Import")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -24,13 +23,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.core.csrf import Form
 from app.core.settings import AVATAR_STYLES
 from app.core.text import VisibleName, clean_name
 from app.core.urls import WebAddress
 from app.moderation.policy import parse_network
 
 
-class QuickEditForm(FlaskForm):
+class QuickEditForm(Form):
     name = StringField("Name", filters=[clean_name], validators=[VisibleName()])
     email = EmailField("Email", validators=[Optional(), Email("Enter a valid email address.")])
     website = StringField("Website", validators=[WebAddress()])
@@ -38,7 +38,7 @@ class QuickEditForm(FlaskForm):
     submit = SubmitField("Save changes")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField("Your reply", validators=[DataRequired("Write your reply first.")])
     submit = SubmitField("Reply and approve")
 
@@ -47,7 +47,7 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     manual_approval = BooleanField("Every response must be approved by hand")
     previously_approved = BooleanField(
         "Approve at once an author with a previously approved comment (who proves it is them)")

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.csrf import Form
 from app.extensions import db
 from app.models import QuestionTag, Response, ResponseKind
 from app.models.types import utcnow
@@ -50,7 +50,7 @@ QUEUE_ACTIONS = {
 
 # --- forms -------------------------------------------------------------------------------------
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     title = StringField("Title", description="One line that asks the question, 200 characters "
                                              "at most.")
     # The choices are the moderators' list (set per request); a slug that is not on it is
@@ -61,23 +61,23 @@ class QuestionForm(FlaskForm):
     save = SubmitField("Save title and tags")
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(Form):
     original = StringField("Duplicate of", description="The original question's number (12) "
                                                        "or its address (/questions/12-its-title).")
     close = SubmitField("Close as a duplicate")
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form that is only its button (and its CSRF token): reopen, turn back, delete."""
 
 
-class TagForm(FlaskForm):
+class TagForm(Form):
     name = StringField("Name", description="As readers see it; its address (/questions?tag=…) "
                                            "is made from it.")
     add = SubmitField("Add tag")
 
 
-def _beside(form: FlaskForm, refusal, button: str) -> dict[str, str]:
+def _beside(form: Form, refusal, button: str) -> dict[str, str]:
     """Put each message beside its field; those that belong to no field of the form go beside
     its button (returned as {button: text})."""
     left: list[str] = []

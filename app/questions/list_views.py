@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask import abort, make_response, render_template, request, url_for
 
-from app.core.pagecache import cached_for_anonymous
+from app.core import freshness
+from app.core.pagecache import cached_page, depends_on
 from app.models.types import utcnow
 from app.questions import bp, listing
 from app.questions.rules import QuestionStatus
@@ -41,8 +42,9 @@ def index():
     return _render_index() if request.args.get("q") else _cached_index()
 
 
-@cached_for_anonymous
+@cached_page
 def _cached_index():
+    depends_on(freshness.QUESTIONS, freshness.ARTICLES)
     return _render_index()
 
 
@@ -59,7 +61,9 @@ def _render_index():
 
 
 @bp.get("/questions/feed/")
+@cached_page
 def feed():
+    depends_on(freshness.QUESTIONS, freshness.ARTICLES)
     tags = all_tags()
     f = _filter(tags)
     questions = listing.feed_questions(f)

@@ -29,9 +29,10 @@ from app.comments.identity import (
     seconds_since_shown,
 )
 from app.comments.presenter import note_for
+from app.core import freshness
 from app.core import settings as site_settings
 from app.core.converters import int_arg, parse_id
-from app.core.pagecache import cached_for_anonymous
+from app.core.pagecache import cached_page, depends_on
 from app.extensions import db, limiter
 from app.models import Article, Response, ResponseKind, ResponseStatus
 from app.models.types import utcnow
@@ -55,8 +56,9 @@ def _question_or_404(question_id: int) -> Response:
 
 @bp.get("/questions/<int:question_id>")
 @bp.get("/questions/<int:question_id>-<slug>")
-@cached_for_anonymous
+@cached_page
 def show(question_id: int, slug: str | None = None):
+    depends_on(freshness.question(question_id), freshness.ARTICLES)
     question = services.visible_question(question_id, current_commenter(), utcnow())
     if question is None:
         # A question a moderator turned back into a comment: its old address leads to it.
