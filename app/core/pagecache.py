@@ -355,9 +355,9 @@ class PageCacheMiddleware:
             return None  # the view said something to this reader alone
         if any(k.lower() == "content-encoding" for k, _ in headers):
             return None
-        scopes = tuple(sorted({*page["scopes"], freshness.ANY}))
-        found = self.versions.current(scopes)
-        if found[freshness.ANY][0] != before:
+        scopes = tuple(sorted(page["scopes"]))
+        found = self.versions.current((*scopes, freshness.ANY))
+        if found.pop(freshness.ANY)[0] != before:
             return None  # something changed while the page was rendered: it may mix both
         stamps = [changed for _, changed in found.values() if changed is not None]
         entry = Entry(

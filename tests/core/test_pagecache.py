@@ -17,7 +17,7 @@ from tests.factories import make_article, make_response
 
 
 def _entry(parts, **fields):
-    return pagecache.Entry(parts=parts, headers=[], scopes=("any", "site"), versions=(1, 1),
+    return pagecache.Entry(parts=parts, headers=[], scopes=("site",), versions=(1,),
                            fresh_until=fields.get("fresh_until"), modified_at=utcnow())
 
 
