@@ -53,17 +53,23 @@ chromium:
 	  fi; \
 	fi
 
+# The SQLite and PostgreSQL runs go side by side (each prints its output when it ends), each
+# with an instance folder of its own: their rate-limit counts and keys must not meet.
 test: install-test chromium
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	env -u REDIS_URL $(BIN)/pytest -p no:cacheprovider
+	instance=$$(mktemp -d -t parley-test-instance-XXXXXX); \
+	env -u REDIS_URL PARLEY_INSTANCE=$$instance $(BIN)/pytest -p no:cacheprovider; \
+	status=$$?; rm -rf $$instance; exit $$status
 
 test-postgres:
 	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
-	env -u REDIS_URL TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider
+	instance=$$(mktemp -d -t parley-test-instance-XXXXXX); \
+	env -u REDIS_URL PARLEY_INSTANCE=$$instance TEST_DATABASE_URL=$(PG_TEST_URL) \
+	  $(BIN)/pytest -p no:cacheprovider; \
+	status=$$?; rm -rf $$instance; exit $$status
 
 # The rate-limit and task-queue tests once more, with Redis as their storage and broker.
 test-redis: install-test
