@@ -64,12 +64,19 @@ _DEFLATE_END = b"\x03\x00"  # an empty final block
 class Reader:
     """Who a cached page is served to, as far as its slots need: no Flask involved."""
 
-    __slots__ = ("secret_key", "csrf_raw", "csrf_new")
+    __slots__ = ("secret_key", "csrf_raw", "csrf_new", "_token")
 
     def __init__(self, secret_key: str, csrf_raw: str | None):
         self.secret_key = secret_key
         self.csrf_new = not csrf.is_raw(csrf_raw)
         self.csrf_raw = csrf.new_raw() if self.csrf_new else csrf_raw
+        self._token = None
+
+    @property
+    def csrf_token(self) -> str:
+        if self._token is None:
+            self._token = csrf.token_for(self.secret_key, self.csrf_raw)
+        return self._token
 
 
 class Slot:
@@ -92,8 +99,7 @@ def register_slot(marker: bytes, used: Callable[[], str | None],
     SLOTS[marker] = Slot(marker, used, make)
 
 
-register_slot(CSRF_MARKER, csrf.generated_token,
-              lambda reader: csrf.token_for(reader.secret_key, reader.csrf_raw))
+register_slot(CSRF_MARKER, csrf.generated_token, lambda reader: reader.csrf_token)
 
 
 def _cut(body: bytes, values: dict[bytes, str]) -> list[bytes]:
@@ -372,7 +378,7 @@ class PageCacheMiddleware:
               cookies=(), values: dict[bytes, bytes] | None = None):
         etag = entry.etag
         if CSRF_MARKER in entry.markers:
-            etag += "-" + csrf.token_for(self.app.secret_key, reader.csrf_raw)[:8]
+            etag += "-" + hashlib.blake2b(reader.csrf_token.encode(), digest_size=4).hexdigest()
         etag = f'W/"{etag}"'
         headers = [*entry.headers, ("ETag", etag), ("Last-Modified", entry.last_modified),
                    ("Cache-Control", "no-cache"), ("Vary", "Accept-Encoding, Cookie")]
