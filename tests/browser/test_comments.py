@@ -423,7 +423,7 @@ def test_with_javascript_a_stale_token_gives_the_form_back_and_a_second_send_wor
     page = open_page()
     page.goto(article_url)
     fill_guest_form(page, "Typed while the session ran out.")
-    page.context.clear_cookies(name="session")  # the form's token now matches nothing
+    page.context.clear_cookies(name="parley_csrf")  # the form's token now matches nothing
 
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name="Post Comment").click()
@@ -446,7 +446,7 @@ def test_without_javascript_a_stale_token_gives_the_form_back_with_the_text(
     page = open_page(java_script_enabled=False)
     page.goto(article_url)
     fill_guest_form(page, "No script, same care.")
-    page.context.clear_cookies(name="session")
+    page.context.clear_cookies(name="parley_csrf")
     page.get_by_role("button", name="Post Comment").click()
 
     expect(page).to_have_url(re.compile(r"/articles/\d+/comments#respond$"))
