@@ -91,6 +91,8 @@ def from_environment() -> dict:
         "FETCH_MAX_BYTES": int(os.environ.get("FETCH_MAX_BYTES", str(1024 * 1024))),
         "FETCH_MAX_REDIRECTS": int(os.environ.get("FETCH_MAX_REDIRECTS", "5")),
         "FETCH_CACHE_SECONDS": int(os.environ.get("FETCH_CACHE_SECONDS", "60")),
+        # Pages stored for anonymous readers, per worker process (app/core/pagecache.py).
+        "PAGE_CACHE_MB": int(os.environ.get("PAGE_CACHE_MB", "64")),
         # Incoming linkbacks: per client address, per source host, and one source and target
         # pair (a repeat within the window is refused).
         "LINKBACK_CLIENT_LIMIT": os.environ.get("LINKBACK_CLIENT_LIMIT",

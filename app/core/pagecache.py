@@ -153,7 +153,7 @@ class Entry:
     """One stored page: its text around the slots, plain and deflated, and what it shows."""
 
     __slots__ = ("scopes", "versions", "fresh_until", "headers", "plain", "deflated",
-                 "markers", "etag", "last_modified", "modified_at")
+                 "markers", "etag", "last_modified", "modified_at", "size")
 
     def __init__(self, *, parts: list[bytes], headers: list[tuple[str, str]],
                  scopes: tuple[str, ...], versions: tuple[int, ...],
@@ -163,6 +163,7 @@ class Entry:
         self.plain = parts
         self.markers = frozenset(p for p in parts[1::2])
         self.deflated = [p if i % 2 else _deflate_part(p) for i, p in enumerate(parts)]
+        self.size = sum(map(len, parts)) + sum(map(len, self.deflated))
         digest = hashlib.blake2b(b"".join(parts), digest_size=10).hexdigest()
         self.etag = digest
         self.modified_at = modified_at.astimezone(UTC).replace(microsecond=0)
@@ -176,11 +177,13 @@ class Entry:
 
 
 class PageCache:
-    """A small thread-safe LRU of stored pages keyed by path and query."""
+    """A small thread-safe LRU of stored pages keyed by path and query, bounded in number
+    and in bytes (a page with a thousand responses is a megabyte)."""
 
-    def __init__(self, max_entries: int = 512):
-        self.max_entries = max_entries
+    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 1024 * 1024):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
         self._pages: OrderedDict[str, Entry] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Entry | None:
@@ -192,21 +195,33 @@ class PageCache:
 
     def put(self, key: str, entry: Entry) -> None:
         with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
             self._pages[key] = entry
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.max_entries:
-                self._pages.popitem(last=False)
+            self._bytes += entry.size
+            while self._pages and (len(self._pages) > self.max_entries
+                                   or self._bytes > self.max_bytes):
+                _, dropped = self._pages.popitem(last=False)
+                self._bytes -= dropped.size
 
     def discard(self, key: str) -> None:
         with self._lock:
-            self._pages.pop(key, None)
+            entry = self._pages.pop(key, None)
+            if entry is not None:
+                self._bytes -= entry.size
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._pages)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
 
 pages = PageCache()
@@ -447,4 +462,5 @@ class PageCacheMiddleware:
 
 def init_app(app) -> None:
     """Put the page cache in front of the app (call before the host check wraps it)."""
+    pages.max_bytes = int(app.config.get("PAGE_CACHE_MB", 64)) * 1024 * 1024
     app.wsgi_app = PageCacheMiddleware(app)

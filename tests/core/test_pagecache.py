@@ -63,6 +63,15 @@ def test_the_cache_keeps_a_bounded_number_of_pages():
     assert cache.get("/a") is None and cache.get("/c") is not None and len(cache) == 2
 
 
+def test_the_cache_keeps_a_bounded_number_of_bytes():
+    big = _entry([b"x" * 10_000])
+    cache = pagecache.PageCache(max_bytes=big.size * 2)
+    for key in ("/a", "/b", "/c"):
+        cache.put(key, _entry([b"x" * 10_000]))
+    cache.put("/c", _entry([b"x" * 10_000]))  # stored again: counted once
+    assert len(cache) == 2 and cache.bytes == big.size * 2 and cache.get("/a") is None
+
+
 def test_a_stored_page_is_not_current_after_its_next_change_or_a_new_version(app, db):
     versions = freshness.versions_for(app)
     now = utcnow()
