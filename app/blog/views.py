@@ -15,6 +15,9 @@ from app.core.pagecache import cached_page, depends_on
 from app.core.timefmt import site_zone
 from app.models.types import utcnow
 
+# What an article's page reads from its query string: the comment page, the no-script reply.
+ARTICLE_PARAMS = ("cpage", "replytocom")
+
 
 def _page_number() -> int:
     return int_arg(request.args, "page", 1)
@@ -25,7 +28,7 @@ def _per_page() -> int:
 
 
 @bp.get("/")
-@cached_page
+@cached_page(params=("p", "page"))
 def home():
     if (wp_id := id_arg(request.args, "p")) is not None:
         # WordPress's plain links (?p=123) of imported posts lead to their permalinks.
@@ -39,7 +42,7 @@ def home():
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/")
-@cached_page
+@cached_page(params=ARTICLE_PARAMS)
 def article(year: int, month: int, day: int, slug: str):
     found = services.article_by_path(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
     if found is None:
@@ -49,7 +52,7 @@ def article(year: int, month: int, day: int, slug: str):
 
 
 @bp.get("/<path:path>")
-@cached_page
+@cached_page(params=ARTICLE_PARAMS)
 def imported_permalink(path: str):
     """An imported post keeps whatever permalink it had on its old blog."""
     found = services.article_by_path("/" + path)
@@ -72,7 +75,7 @@ def _lists_articles(view):
         depends_on(freshness.ARTICLES, freshness.DISCUSSIONS)
         return view(*args, **kwargs)
 
-    return cached_page(wrapped)
+    return cached_page(wrapped, params=("page",))
 
 
 @bp.get("/tag/<slug>/")

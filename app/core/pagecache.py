@@ -260,13 +260,20 @@ def depends_on(*scopes: str) -> None:
         page["scopes"].update(scopes)
 
 
-def cached_page(view):
-    """Let the page cache store this view's page for anonymous readers."""
+def cached_page(view=None, *, params: tuple[str, ...] = ()):
+    """Let the page cache store this view's page for anonymous readers.
+
+    `params`: the query parameters the page reads. A request with any other is rendered but
+    not stored, so made-up query strings cannot push other pages out of the cache.
+    """
+    if view is None:
+        return lambda function: cached_page(function, params=params)
+    allowed = frozenset(params)
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         page = request.environ.get(ENVIRON_KEY)
-        if page is None or is_personal():
+        if page is None or is_personal() or not allowed.issuperset(request.args):
             request.environ.pop(ENVIRON_KEY, None)
             return view(*args, **kwargs)
         now = utcnow()

@@ -15,6 +15,9 @@ from app.questions.services import question_url
 from app.questions.tags import all_tags
 from app.templating import absolute
 
+# What the list reads from its query string (a search, `q`, is never stored).
+LIST_PARAMS = ("status", "tag", "sort", "page")
+
 # The status tabs: (value of `status`, label); "" is every question.
 STATUS_TABS = [("", "All"), (QuestionStatus.UNANSWERED.value, "Unanswered"),
                (QuestionStatus.ANSWERED.value, "Answered"),
@@ -42,7 +45,7 @@ def index():
     return _render_index() if request.args.get("q") else _cached_index()
 
 
-@cached_page
+@cached_page(params=LIST_PARAMS)
 def _cached_index():
     depends_on(freshness.QUESTIONS, freshness.ARTICLES)
     return _render_index()
@@ -61,7 +64,7 @@ def _render_index():
 
 
 @bp.get("/questions/feed/")
-@cached_page
+@cached_page(params=LIST_PARAMS)
 def feed():
     depends_on(freshness.QUESTIONS, freshness.ARTICLES)
     tags = all_tags()

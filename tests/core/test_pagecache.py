@@ -213,3 +213,12 @@ def test_a_page_rendered_while_something_changed_is_not_stored(app, client, db, 
     monkeypatch.undo()
     assert "X-Parley-Cache" not in client.get(article.path).headers  # not stored: rendered now
     assert client.get(article.path).headers["X-Parley-Cache"] == "hit"
+
+
+def test_made_up_query_strings_are_rendered_but_never_stored(client, db):
+    article = make_article(title="Busted")
+    for n in range(3):
+        assert client.get(f"{article.path}?utm_source=x{n}").status_code == 200
+    assert len(pagecache.pages) == 0
+    client.get(f"{article.path}?cpage=1")
+    assert client.get(f"{article.path}?cpage=1").headers["X-Parley-Cache"] == "hit"
