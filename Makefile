@@ -91,8 +91,10 @@ wrk:
 	  fi; \
 	fi
 
+# BENCH_ARGS: --big (the big site), --quick (2 s loads), --skip questions,import,mixed;
+# BENCH_DATABASE_URL=postgresql://… serves Parley on that database (its schema is dropped).
 bench: install-test wrk
-	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check app tests wsgi.py
