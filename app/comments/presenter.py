@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app, get_flashed_messages, render_template, request, url_for
+from markupsafe import Markup, escape
+from sqlalchemy import select
 
-from app.blog.services import response_counts
-from app.comments import services
+from app.comments import fragments, services
 from app.comments.forms import CommentForm
 from app.comments.identity import current_commenter, form_stamp, saved_details
-from app.comments.threads import Node, reactions_for, thread_page
+from app.comments.services import Commenter
+from app.comments.threads import (
+    Node,
+    Reactions,
+    ThreadRow,
+    full_rows,
+    question_statuses,
+    reactions_for,
+    thread_page,
+)
 from app.core import settings as site_settings
 from app.core.converters import int_arg
-from app.models import Article, Response
+from app.extensions import db
+from app.models import Article, QuestionTag, Response, ResponseKind
 from app.templating import permalink, site_url_for
 
 
@@ -86,62 +100,293 @@ def discovery_headers(endpoints: dict[str, str] | None) -> dict[str, str]:
             "Link": f'<{endpoints["webmention"]}>; rel="webmention"'}
 
 
+def question_tag_choices(site: tuple) -> list:
+    """The moderators' list of question tags (for the comment form's checkboxes), read once
+    per site version (`site`: a tag added, renamed or removed bumps it), as plain columns (no
+    object the session may hold from before)."""
+    caches = fragments.caches_for(current_app)
+    key = ("question tags", site)
+    found = caches.site.get(key)
+    if found is None:
+        found = [_TagChoice(slug, name) for slug, name in db.session.execute(
+            select(QuestionTag.slug, QuestionTag.name).order_by(QuestionTag.name))]
+        caches.site.put(key, found)
+    return found
+
+
+class _TagChoice(NamedTuple):
+    slug: str
+    name: str
+
+
 def render_article_page(article: Article, *, form: CommentForm | None = None,
                         preview: str | None = None, status: int = 200):
     """Render the article with its discussion for the current reader."""
     settings = site_settings.load()
     commenter = current_commenter()
     threads = thread_page(article, commenter, settings, int_arg(request.args, "cpage", 1))
-    from app.questions.services import statuses_in
-    from app.questions.tags import all_tags
-
-    form = form or new_comment_form()
-    form.offer_tags(all_tags())
-    reply_to = form.parent() or int_arg(request.args, "replytocom", None)
-    if reply_to:
-        form.parent_id.data = str(reply_to)
-
-    def can_change(response: Response) -> bool:
-        return services.can_change(response, commenter, settings)
-
+    if form is None and request.method == "GET":
+        # The form as every reader first gets it: kept rendered, with this reader's values.
+        reply_to = int_arg(request.args, "replytocom", None)
+        comment_form = blank_comment_form(article, reply_to, commenter, threads.site)
+    else:
+        form = form or new_comment_form()
+        form.offer_tags(question_tag_choices(threads.site))
+        reply_to = form.parent() or int_arg(request.args, "replytocom", None)
+        if reply_to:
+            form.parent_id.data = str(reply_to)
+        comment_form = comment_form_html(article, form, preview, reply_to)
     notes, notes_beside = split_notes(threads.ids)
+    discussion = Assembly(article, settings, commenter, site=threads.site, page=threads.page,
+                          statuses=question_statuses(threads.responses),
+                          notes_beside=notes_beside,
+                          form=(reply_to, comment_form) if reply_to else None)
+    roots, pings, mentions = discussion.render([threads.roots, threads.pings, threads.mentions])
     endpoints = linkback_endpoints(article)
     return render_template(
-        "blog/article.html", article=article,
-        response_count=response_counts([article.id])[article.id],
-        threads=threads, reactions=reactions_for(article), linkback_endpoints=endpoints,
-        form=form, preview=preview, reply_to=reply_to,
-        settings=settings, can_change=can_change, notes=notes, notes_beside=notes_beside,
-        badge=lambda r: services.badge_for(r, article),
-        avatar=lambda email: avatar_url(email, settings.avatars),
-        question_status=statuses_in(threads.responses),
+        "blog/article.html", article=article, response_count=threads.approved,
+        threads=threads, reactions=reactions_for(article) if threads.reactions else Reactions(),
+        linkback_endpoints=endpoints, preview=preview, reply_to=reply_to, settings=settings,
+        notes=notes, comment_form=comment_form,
+        discussion=Discussion(roots, pings, mentions,
+                              form_placed=reply_to is not None and reply_to in threads.ids),
     ), status, discovery_headers(endpoints)
+
+
+def comment_form_html(article: Article, form: CommentForm, preview: str | None,
+                      reply_to: int | None) -> Markup:
+    """The comment form (under the article, or under the response replied to)."""
+    return Markup(render_template("_partials/comment_form.html", article=article, form=form,
+                                  preview=preview, reply_to=reply_to))
+
+
+# Where the blank comment form keeps one reader's values (see `blank_comment_form`).
+_FORM_SLOTS = ("csrf", "stamp", "parent", "name", "email", "website")
+_FORM_MARKS = {name: Markup(f"\x00{fragments.NONCE}:form-{name}\x00") for name in _FORM_SLOTS}
+_FORM_SPLIT = re.compile("(" + "|".join(re.escape(m) for m in _FORM_MARKS.values()) + ")")
+
+
+def blank_comment_form(article: Article, reply_to: int | None, commenter: Commenter,
+                       site: tuple) -> Markup:
+    """The comment form as a GET shows it (no text, no errors), for this reader.
+
+    Its HTML is kept per article row, site version (`site`: the question tags it offers),
+    reader kind (a member by id and name, or a guest with or without saved details) and
+    whether it replies; what differs between readers of one kind is cut out and put back per
+    request: the CSRF token, the stamp, the response replied to, a guest's saved name, email
+    and website (escaped as the form's fields escape them). Rendering the form's fields costs
+    more than a page of cached responses.
+    """
+    details = saved_details() if commenter.user is None else {}
+    caches = fragments.caches_for(current_app)
+    member = commenter.user
+    key = ("comment form", article.id, article.updated_at, bool(reply_to),
+           (member.id, member.name) if member is not None else None, bool(details), site)
+    parts = caches.forms.get(key)
+    csrf_token = current_app.jinja_env.globals["csrf_token"]()
+    stamp = form_stamp()
+    if parts is None:
+        form = CommentForm(formdata=None)
+        form.offer_tags(question_tag_choices(site))
+        for name in ("stamp", "name", "email", "website"):
+            getattr(form, name).data = _FORM_MARKS[name]
+        form.parent_id.data = _FORM_MARKS["parent"]
+        form.remember.data = bool(details)
+        html = str(comment_form_html(article, form, None, reply_to))
+        html = html.replace(csrf_token, _FORM_MARKS["csrf"])
+        parts = _FORM_SPLIT.split(html)
+        caches.forms.put(key, parts)
+    values = {_FORM_MARKS["csrf"]: csrf_token, _FORM_MARKS["stamp"]: stamp,
+              _FORM_MARKS["parent"]: str(reply_to) if reply_to else ""}
+    for name in ("name", "email", "website"):
+        values[_FORM_MARKS[name]] = escape(details.get(name, ""))
+    return Markup("".join([values.get(part, part) for part in parts]))
 
 
 def render_form_fragment(article: Article, form: CommentForm, preview: str | None, status: int):
     """Render only the comment form (for the script that posts without a reload), marked so
     that the script knows it from an error page."""
-    from app.questions.tags import all_tags
-
-    form.offer_tags(all_tags())
-    html = render_template("_partials/comment_form.html", article=article, form=form,
-                           preview=preview, reply_to=form.parent())
+    form.offer_tags(question_tag_choices(fragments.site_stamp()))
+    html = comment_form_html(article, form, preview, form.parent())
     return html, status, {"X-Parley-Form": "1"}
 
 
 def render_response_fragment(article: Article, response: Response):
     """Render one new response as it appears in the thread."""
-    from app.questions.services import statuses_in
-
     settings = site_settings.load()
     commenter = current_commenter()
     commenter.own_ids = commenter.own_ids | {response.id}
-    return render_template(
-        "_partials/response_fragment.html", article=article,
-        node=Node(response, depth=min(response.depth, settings.thread_depth - 1)),
-        reply_to=None, form=None, settings=settings,
-        can_change=lambda r: services.can_change(r, commenter, settings),
-        notes_beside={}, badge=lambda r: services.badge_for(r, article),
-        avatar=lambda email: avatar_url(email, settings.avatars),
-        question_status=statuses_in([response]),
-    ), 201
+    row = ThreadRow.of(response)
+    node = Node(row, depth=min(response.depth, settings.thread_depth - 1))
+    assembly = Assembly(article, settings, commenter, site=fragments.site_stamp(), page=None,
+                        statuses=question_statuses([row]), notes_beside={}, form=None)
+    (html,) = assembly.render([[node]], known={response.id: response})
+    return render_template("_partials/response_fragment.html", response_html=html), 201
+
+
+@dataclass
+class Discussion:
+    """The page's threads, put together: the discussion and the separate linkback lists."""
+
+    roots: Markup
+    pings: Markup
+    mentions: Markup
+    # The form opened under the response replied to (else it shows under the threads).
+    form_placed: bool
+
+
+class _Job(NamedTuple):
+    """A response to render for the fragment cache (templates/_macros/responses.html)."""
+
+    response: Response
+    depth: int
+    accepted: bool
+    status: object
+    page: int | None
+
+
+class Assembly:
+    """Puts threads together for one reader: each response's fragment (rendered now for the
+    few that are not cached, in one template run and two queries at most), joined with what
+    is this reader's own (their actions, held notes, flashed notes, the reply form)."""
+
+    def __init__(self, article: Article, settings, commenter: Commenter, *, site: tuple,
+                 page: int | None, statuses: dict, notes_beside: dict,
+                 form: tuple[int, str] | None):
+        self.article, self.settings, self.commenter, self.site = article, settings, commenter, site
+        self.page = page if page and page > 1 else None
+        self.statuses, self.notes_beside, self.form = statuses, notes_beside, form
+        self.caches = fragments.caches_for(current_app)
+
+    def render(self, lists: list[list[Node]], known: dict[int, Response] | None = None
+               ) -> list[Markup]:
+        """The HTML of each list of threads."""
+        nodes, parents = _preorder(lists)
+        if not nodes:
+            return [Markup("") for _ in lists]
+        site, stamp, page = self.site, self.article.updated_at, self.page
+        statuses, avatars = self.statuses, self.settings.avatars
+        keys = [fragments.key(
+            node.response, depth=node.depth, status=statuses.get(node.response.id), page=page,
+            accepted=_accepted(node, parent), site=site, article_stamp=stamp, avatars=avatars)
+            for node, parent in zip(nodes, parents, strict=True)]
+        found = self.caches.responses.get_many(keys)
+        by_id = {node.response.id: fragment
+                 for node, fragment in zip(nodes, found, strict=True)}
+        if None in by_id.values():
+            by_id.update(self._render_missing(
+                [(node, parent, key) for node, parent, key, fragment
+                 in zip(nodes, parents, keys, found, strict=True) if fragment is None],
+                known or {}))
+        own = self._own_parts(nodes)
+        opening, closing = self._child_list()
+        out: list[str] = []
+        append = out.append
+
+        def emit(threads) -> None:
+            for node in threads:
+                fragment = by_id[node.response.id]
+                mine = own.get(node.response.id)
+                if mine is None:
+                    append(fragment.head)
+                else:
+                    parts = fragment.parts
+                    for i, slot in enumerate(fragments.SLOTS[:-1]):
+                        append(parts[i])
+                        append(mine.get(slot, ""))
+                    append(parts[-2])
+                if node.children:
+                    append(opening)
+                    emit(node.children)
+                    append(closing)
+                append(fragment.tail)
+
+        rendered = []
+        for threads in lists:
+            out.clear()
+            emit(threads)
+            rendered.append(Markup("".join(out)))
+        return rendered
+
+    def _render_missing(self, missing: list, known: dict[int, Response]) -> dict:
+        """Render the responses whose fragments are not cached (`missing`: node, the node
+        it hangs under, key), and keep them."""
+        rows = dict(known)
+        rows.update(full_rows([node.response.id for node, _, _ in missing
+                               if node.response.id not in known]))
+        jobs = [_Job(rows[node.response.id], node.depth, _accepted(node, parent),
+                     self.statuses.get(node.response.id), self.page)
+                for node, parent, _ in missing]
+        article, settings = self.article, self.settings
+        html = render_template(
+            "_partials/response_fragments.html", article=article, jobs=jobs,
+            marks=fragments.MARKS, badge=lambda r: services.badge_for(r, article),
+            avatar=lambda email: avatar_url(email, settings.avatars))
+        pieces = html.split(fragments.MARKS["end"])[:-1]  # each fragment ends with the mark
+        made = [(key, fragments.Fragment.split(piece))
+                for (_, _, key), piece in zip(missing, pieces, strict=True)]
+        self.caches.responses.put_many(made)
+        return {node.response.id: fragment
+                for (node, _, _), (_, fragment) in zip(missing, made, strict=True)}
+
+    def _own_parts(self, nodes: list[Node]) -> dict[int, dict[str, str]]:
+        """What this reader sees in some responses' slots, by response id: rendered in one
+        template run, only when there is any."""
+        commenter, settings = self.commenter, self.settings
+        user_id = commenter.user.id if commenter.user is not None else None
+        own_ids, notes, form = commenter.own_ids, self.notes_beside, self.form
+        wanted: list[tuple[int, str, object]] = []
+        for node in nodes:
+            row = node.response
+            if row.id in notes:
+                wanted.append((row.id, "notes", notes[row.id]))
+            if row.is_pending:
+                wanted.append((row.id, "awaiting", row))
+            if ((user_id is not None and row.user_id == user_id) or row.id in own_ids) \
+                    and services.can_change(row, commenter, settings):
+                wanted.append((row.id, "actions", row))
+        found: dict[int, dict[str, str]] = {}
+        if wanted:
+            html = render_template("_partials/response_slots.html", marks=fragments.MARKS,
+                                   slots=[(slot, value) for _, slot, value in wanted])
+            pieces = html.split(fragments.MARKS["end"])[:-1]  # each part ends with the mark
+            for (response_id, slot, _), piece in zip(wanted, pieces, strict=True):
+                found.setdefault(response_id, {})[slot] = piece
+        if form is not None:
+            found.setdefault(form[0], {})["form"] = form[1]
+        return found
+
+    def _child_list(self) -> tuple[str, str]:
+        """The text around a response's replies, read once from the template."""
+        found = self.caches.site.get("child list")
+        if found is None:
+            html = render_template("_partials/response_slots.html", marks=fragments.MARKS,
+                                   slots=[("children", fragments.MARKS["children"])])
+            opening, _, closing = html.removesuffix(fragments.MARKS["end"]).partition(
+                fragments.MARKS["children"])
+            found = (opening, closing)
+            self.caches.site.put("child list", found)
+        return found
+
+
+def _accepted(node: Node, parent: Node | None) -> bool:
+    """The node is the answer its question (the node it hangs under) accepted."""
+    return (parent is not None and parent.response.kind is ResponseKind.QUESTION
+            and parent.response.accepted_answer_id == node.response.id)
+
+
+def _preorder(lists: list[list[Node]]) -> tuple[list[Node], list[Node | None]]:
+    """Every node of the lists, each before its replies, and the node each hangs under."""
+    nodes: list[Node] = []
+    parents: list[Node | None] = []
+
+    def walk(threads, parent: Node | None) -> None:
+        for node in threads:
+            nodes.append(node)
+            parents.append(parent)
+            if node.children:
+                walk(node.children, node)
+
+    for threads in lists:
+        walk(threads, None)
+    return nodes, parents
