@@ -85,6 +85,48 @@ def article_by_path(path: str) -> Article | None:
     return db.session.scalars(query).first()
 
 
+# Articles read for readers' pages, per app: {path: (versions, article)}.
+READ_CACHE_SIZE = 256
+
+
+def article_for_reading(path: str) -> Article | None:
+    """The live article at this path, for a page that only reads it (no change is made to it
+    in the request), kept per process while nothing it shows has changed.
+
+    Finding an article and its author, tags and translations is four queries, the largest
+    cost of a page rendered for one reader (a member, a returning commenter). The copy kept
+    is detached from any session, fully loaded, and served while the versions of its
+    scopes (`article:<id>` and `site`, for the author's name and tag names) are those read
+    before it was loaded; a change to either loads it again.
+    """
+    from flask import current_app
+
+    from app.core import freshness
+
+    versions = freshness.versions_for(current_app)
+    kept = current_app.extensions.setdefault("parley_articles", {})
+    found = kept.get(path)
+    if found is not None:
+        stamp, article = found
+        if tuple(v for v, _ in versions.current(tuple(n for n, _ in stamp)).values()) == \
+                tuple(v for _, v in stamp):
+            return article
+    before = versions.current((freshness.ANY,))[freshness.ANY][0]
+    article = article_by_path(path)
+    if article is None:
+        return None
+    names = (freshness.article(article.id), freshness.SITE, freshness.ANY)
+    now = versions.current(names)
+    if now[freshness.ANY][0] == before:  # nothing committed while it was loaded
+        for row in (article, article.author, *article.tags, *article.translations):
+            if row in db.session:  # (translations go with their article)
+                db.session.expunge(row)
+        if len(kept) >= READ_CACHE_SIZE:
+            kept.pop(next(iter(kept)))
+        kept[path] = (tuple((n, now[n][0]) for n in names[:2]), article)
+    return article
+
+
 def article_by_wordpress_id(wp_post_id: int) -> Article | None:
     """Find the live article imported from this WordPress post id."""
     return db.session.scalars(visible_articles().where(Article.wp_post_id == wp_post_id)).first()

@@ -44,7 +44,7 @@ def home():
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/")
 @cached_page(params=ARTICLE_PARAMS)
 def article(year: int, month: int, day: int, slug: str):
-    found = services.article_by_path(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
+    found = services.article_for_reading(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
     if found is None:
         abort(404)
     depends_on(freshness.article(found.id))
