@@ -34,6 +34,7 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.comments import fragments  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.core import fetch, pagecache, ratelimit  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
@@ -172,6 +173,9 @@ def _clean_tables(request):
     bind_app(app)
     # Emptying cache_scopes resets the versions, so cached pages must go too.
     pagecache.pages.clear()
+    fragments.clear()
+    for kept in ("parley_articles", "parley_settings"):  # per-process copies of rows
+        app.extensions.pop(kept, None)
     # Rate-limit counts and fetched pages live outside the database: forget them too.
     ratelimit.reset(app)
     fetch.clear_cache()

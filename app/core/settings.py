@@ -1,11 +1,12 @@
-"""Discussion settings kept in the database, read once per request."""
+"""Discussion settings kept in the database, read once per request (and, for pages that only
+read, kept per process while the site's version holds)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields, replace
 
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import select
 
 from app.extensions import db
@@ -70,12 +71,27 @@ def load() -> DiscussionSettings:
     """Return the settings (defaults for what was never saved), once per request."""
     if has_request_context() and "discussion_settings" in g:
         return g.discussion_settings
+    # A page that only reads takes the settings kept by this process while the site's
+    # version holds (saving settings moves it); the version is read before the settings.
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    if reading:
+        from app.core import freshness
+
+        defaults = current_app.config.get("DISCUSSION_DEFAULTS", {})
+        key = (freshness.versions_for(current_app).current((freshness.SITE,))[freshness.SITE],
+               json.dumps(defaults, sort_keys=True, default=str))
+        kept = current_app.extensions.get("parley_settings")
+        if kept is not None and kept[0] == key:
+            g.discussion_settings = kept[1]
+            return kept[1]
     stored = {**current_app.config.get("DISCUSSION_DEFAULTS", {}), **_stored()}
     known = {f.name: f for f in fields(DiscussionSettings)}
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
     settings = replace(DiscussionSettings(), **values)
     if has_request_context():
         g.discussion_settings = settings
+    if reading:
+        current_app.extensions["parley_settings"] = (key, settings)
     return settings
 
 
