@@ -42,7 +42,7 @@ def home():
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/")
-@cached_page(params=ARTICLE_PARAMS)
+@cached_page(params=ARTICLE_PARAMS, variants=("commenter",))
 def article(year: int, month: int, day: int, slug: str):
     found = services.article_for_reading(f"/{year:04d}/{month:02d}/{day:02d}/{slug}/")
     if found is None:
@@ -52,7 +52,7 @@ def article(year: int, month: int, day: int, slug: str):
 
 
 @bp.get("/<path:path>")
-@cached_page(params=ARTICLE_PARAMS)
+@cached_page(params=ARTICLE_PARAMS, variants=("commenter",))
 def imported_permalink(path: str):
     """An imported post keeps whatever permalink it had on its old blog."""
     found = services.article_by_path("/" + path)

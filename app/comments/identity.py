@@ -8,9 +8,10 @@ from datetime import datetime
 from flask import current_app, g, request
 from flask_login import current_user
 from itsdangerous import BadSignature, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
+from markupsafe import escape
 
 from app.comments.services import Commenter
-from app.core.pagecache import register_slot
+from app.core.pagecache import register_slot, register_variant
 from app.models.types import utcnow
 
 MINE_COOKIE = "parley_mine"
@@ -156,3 +157,34 @@ def stamp_for(secret_key: str) -> str:
 
 register_slot(b"\x00slot:stamp\x00", lambda: g.get("form_stamp"),
               lambda reader: stamp_for(reader.secret_key))
+
+
+# A returning commenter's page is an anonymous one with their saved details in the form: the
+# page cache keeps it once for all of them, with these slots, and fills them from the cookie.
+DETAILS = ("name", "email", "website")
+DETAIL_MARKERS = {name: f"\x00slot:saved-{name}\x00" for name in DETAILS}
+_details_serializers: dict[str, URLSafeSerializer] = {}
+
+
+def details_from_cookie(secret_key: str, value: str) -> dict | None:
+    """A `parley_commenter` cookie's saved details, read without a request (None if forged)."""
+    serializer = _details_serializers.get(secret_key)
+    if serializer is None:
+        serializer = _details_serializers[secret_key] = URLSafeSerializer(
+            secret_key, salt="parley-commenter")
+    try:
+        details = serializer.loads(value)
+    except BadSignature:
+        return None
+    if not isinstance(details, dict):
+        return None
+    return {name: str(details.get(name, "")) for name in DETAILS} if details else None
+
+
+def _detail_slot(name: str):
+    return lambda reader: str(escape(reader.data.get(name, "")))
+
+
+register_variant("commenter", COMMENTER_COOKIE, details_from_cookie)
+for _name in DETAILS:
+    register_slot(DETAIL_MARKERS[_name].encode(), lambda: None, _detail_slot(_name))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.comments import fragments, services
 from app.comments.forms import CommentForm
-from app.comments.identity import current_commenter, form_stamp, saved_details
+from app.comments.identity import DETAIL_MARKERS, current_commenter, form_stamp, saved_details
 from app.comments.services import Commenter
 from app.comments.threads import (
     Node,
@@ -25,6 +25,7 @@ from app.comments.threads import (
     reactions_for,
     thread_page,
 )
+from app.core import pagecache
 from app.core import settings as site_settings
 from app.core.converters import int_arg
 from app.extensions import db
@@ -198,8 +199,11 @@ def blank_comment_form(article: Article, reply_to: int | None, commenter: Commen
         caches.forms.put(key, parts)
     values = {_FORM_MARKS["csrf"]: csrf_token, _FORM_MARKS["stamp"]: stamp,
               _FORM_MARKS["parent"]: str(reply_to) if reply_to else ""}
+    # A page stored for every returning commenter keeps slots where their details go.
+    stored_for_commenters = details and pagecache.storing_variant() == "commenter"
     for name in ("name", "email", "website"):
-        values[_FORM_MARKS[name]] = escape(details.get(name, ""))
+        values[_FORM_MARKS[name]] = (Markup(DETAIL_MARKERS[name]) if stored_for_commenters
+                                     else escape(details.get(name, "")))
     return Markup("".join([values.get(part, part) for part in parts]))
 
 

@@ -62,21 +62,51 @@ _DEFLATE_END = b"\x03\x00"  # an empty final block
 # --- slots: per-reader values cut out of stored pages --------------------------------------
 
 class Reader:
-    """Who a cached page is served to, as far as its slots need: no Flask involved."""
+    """Who a cached page is served to, as far as its slots need: no Flask involved.
+    `data`: what the reader's variant cookie holds (a returning commenter's saved details),
+    decoded and checked by the variant's `decode`."""
 
-    __slots__ = ("secret_key", "csrf_raw", "csrf_new", "_token")
+    __slots__ = ("secret_key", "csrf_raw", "csrf_new", "_token", "variant", "data")
 
-    def __init__(self, secret_key: str, csrf_raw: str | None):
+    def __init__(self, secret_key: str, csrf_raw: str | None, *, variant: str = "",
+                 data: dict | None = None):
         self.secret_key = secret_key
         self.csrf_new = not csrf.is_raw(csrf_raw)
         self.csrf_raw = csrf.new_raw() if self.csrf_new else csrf_raw
         self._token = None
+        self.variant, self.data = variant, data or {}
 
     @property
     def csrf_token(self) -> str:
         if self._token is None:
             self._token = csrf.token_for(self.secret_key, self.csrf_raw)
         return self._token
+
+
+class Variant:
+    """Readers whose page differs from an anonymous one only in slots filled from one cookie
+    of theirs (a returning commenter's saved details): their pages are stored apart, once
+    for all such readers, and served without Flask. `decode(secret_key, value)` gives the
+    cookie's data, or None when it is not a valid one (the reader is then anonymous)."""
+
+    def __init__(self, name: str, cookie: str, decode: Callable[[str, str], dict | None]):
+        self.name, self.cookie, self.decode = name, cookie, decode
+        self.pattern = re.compile(r"(?:^|[;,]\s*)" + re.escape(cookie) + r"=([^;,\s]+)")
+
+
+VARIANTS: dict[str, Variant] = {}
+
+
+def register_variant(name: str, cookie: str, decode: Callable[[str, str], dict | None]) -> None:
+    VARIANTS[name] = Variant(name, cookie, decode)
+
+
+def storing_variant() -> str | None:
+    """The variant of the page being rendered for storing ("" for anonymous readers), or
+    None when this page is not going to be stored: what views ask before they write a
+    variant's slots instead of the reader's own values."""
+    page = request.environ.get(ENVIRON_KEY)
+    return page.get("variant", "") if page is not None and page.get("allowed") else None
 
 
 class Slot:
@@ -103,11 +133,15 @@ register_slot(CSRF_MARKER, csrf.generated_token, lambda reader: reader.csrf_toke
 
 
 def _cut(body: bytes, values: dict[bytes, str]) -> list[bytes]:
-    """Split a page around each slot value: [text, marker, text, marker, …, text]."""
+    """Split a page around each slot: [text, marker, text, marker, …, text]. `values`: the
+    per-request values this render used, cut out where they stand; slots a template wrote
+    as their markers are cut too."""
     for marker, value in values.items():
         body = body.replace(value.encode(), marker)
-    pattern = b"(" + b"|".join(re.escape(m) for m in values) + b")"
-    return re.split(pattern, body) if values else [body]
+    present = [m for m in SLOTS if m in body]
+    if not present:
+        return [body]
+    return re.split(b"(" + b"|".join(re.escape(m) for m in present) + b")", body)
 
 
 # --- gzip around slots ------------------------------------------------------------------
@@ -243,13 +277,15 @@ def next_change(now: datetime) -> datetime | None:
 
 # --- the views' side ----------------------------------------------------------------------
 
-def is_personal() -> bool:
-    """Tell whether this reader must get a freshly rendered page."""
+def is_personal(variant: str = "") -> bool:
+    """Tell whether this reader must get a freshly rendered page (`variant`: the variant
+    whose cookie the reader's page is stored for, which does not count)."""
+    own = VARIANTS[variant].cookie if variant else None
     return (
         current_user.is_authenticated
         or request.method not in ("GET", "HEAD")
         or "_flashes" in session
-        or any(name in request.cookies for name in PERSONAL_COOKIES)
+        or any(name in request.cookies for name in PERSONAL_COOKIES if name != own)
     )
 
 
@@ -260,22 +296,26 @@ def depends_on(*scopes: str) -> None:
         page["scopes"].update(scopes)
 
 
-def cached_page(view=None, *, params: tuple[str, ...] = ()):
+def cached_page(view=None, *, params: tuple[str, ...] = (), variants: tuple[str, ...] = ()):
     """Let the page cache store this view's page for anonymous readers.
 
     `params`: the query parameters the page reads. A request with any other is rendered but
     not stored, so made-up query strings cannot push other pages out of the cache.
+    `variants`: the `Variant`s this view renders with their slots (`storing_variant`).
     """
     if view is None:
-        return lambda function: cached_page(function, params=params)
+        return lambda function: cached_page(function, params=params, variants=variants)
     allowed = frozenset(params)
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         page = request.environ.get(ENVIRON_KEY)
-        if page is None or is_personal() or not allowed.issuperset(request.args):
+        if (page is None or is_personal(page.get("variant", "")) or
+                not allowed.issuperset(request.args) or
+                page.get("variant", "") not in ("", *variants)):
             request.environ.pop(ENVIRON_KEY, None)
             return view(*args, **kwargs)
+        page["allowed"] = True
         now = utcnow()
         result = view(*args, **kwargs)
         page["fresh_until"] = next_change(now)
@@ -296,8 +336,10 @@ class PageCacheMiddleware:
     def __init__(self, app):
         self.app = app
         self.wsgi_app = app.wsgi_app
+        variant_cookies = {v.cookie for v in VARIANTS.values()}
         names = (app.config["SESSION_COOKIE_NAME"],
-                 app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), *PERSONAL_COOKIES)
+                 app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+                 *(c for c in PERSONAL_COOKIES if c not in variant_cookies))
         self._personal = re.compile(
             r"(?:^|[;,]\s*)(?:" + "|".join(re.escape(n) for n in names) + r")=")
         secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
@@ -321,15 +363,28 @@ class PageCacheMiddleware:
             return self._compressed(environ, start_response)
         if environ.get("PATH_INFO", "").startswith(self.static_prefix):
             return self._compressed(environ, start_response)
-        key = cache_key(environ)
+        cookies = environ.get("HTTP_COOKIE", "")
+        variant, data = self._variant(cookies)
+        key = cache_key(environ) + ("\x00" + variant if variant else "")
         entry = pages.get(key)
         if entry is not None and entry.is_current(self.versions, utcnow()):
-            found = self._csrf_value.search(environ.get("HTTP_COOKIE", ""))
-            reader = Reader(self.app.secret_key, found.group(1) if found else None)
+            found = self._csrf_value.search(cookies)
+            reader = Reader(self.app.secret_key, found.group(1) if found else None,
+                            variant=variant, data=data)
             return self.serve(entry, environ, start_response, reader, hit=True)
         if method == "HEAD":
             return self._compressed(environ, start_response)
-        return self.render(key, environ, start_response)
+        return self.render(key, environ, start_response, variant, data)
+
+    def _variant(self, cookies: str) -> tuple[str, dict | None]:
+        """The variant this reader's page is stored as ("" for none), with its data."""
+        for variant in VARIANTS.values():
+            found = variant.pattern.search(cookies)
+            if found is not None:
+                data = variant.decode(self.app.secret_key, found.group(1))
+                if data:
+                    return variant.name, data
+        return "", None
 
     def _call_flask(self, environ):
         """Run Flask, returning its status, headers and the body iterable (not yet read)."""
@@ -351,9 +406,10 @@ class PageCacheMiddleware:
                 body.close()
 
     # A miss: let Flask render, and keep the page if the view allowed it.
-    def render(self, key: str, environ, start_response):
+    def render(self, key: str, environ, start_response, variant: str = "",
+               data: dict | None = None):
         before = self.versions.current((freshness.ANY,))[freshness.ANY][0]
-        page = environ[ENVIRON_KEY] = {"scopes": {freshness.SITE}}
+        page = environ[ENVIRON_KEY] = {"scopes": {freshness.SITE}, "variant": variant}
         status, headers, written, body = self._call_flask(environ)
         if environ.get(ENVIRON_KEY) is not page or "slots" not in page:
             return self._pass(environ, start_response, status, headers, written, body)
@@ -362,7 +418,7 @@ class PageCacheMiddleware:
         if entry is None:
             return self._pass(environ, start_response, status, headers, [], [content])
         # This first reader gets the page with the values Flask rendered into it.
-        reader = Reader(self.app.secret_key, page.get("csrf_raw"))
+        reader = Reader(self.app.secret_key, page.get("csrf_raw"), variant=variant, data=data)
         reader.csrf_new = False  # Flask set the cookie, if it was new
         cookies = [(k, v) for k, v in headers if k.lower() == "set-cookie"]
         return self.serve(entry, environ, start_response, reader, hit=False, cookies=cookies,
@@ -399,8 +455,9 @@ class PageCacheMiddleware:
     def serve(self, entry: Entry, environ, start_response, reader: Reader, *, hit: bool,
               cookies=(), values: dict[bytes, bytes] | None = None):
         etag = entry.etag
-        if CSRF_MARKER in entry.markers:
-            etag += "-" + hashlib.blake2b(reader.csrf_token.encode(), digest_size=4).hexdigest()
+        if entry.markers:  # the reader's own values are part of what they were sent
+            mine = f"{reader.csrf_token if CSRF_MARKER in entry.markers else ''}{reader.data!r}"
+            etag += "-" + hashlib.blake2b(mine.encode(), digest_size=4).hexdigest()
         etag = f'W/"{etag}"'
         headers = [*entry.headers, ("ETag", etag), ("Last-Modified", entry.last_modified),
                    ("Cache-Control", "no-cache"), ("Vary", "Accept-Encoding, Cookie")]
@@ -414,8 +471,8 @@ class PageCacheMiddleware:
             start_response("304 Not Modified",
                            [(k, v) for k, v in headers if k.lower() != "content-type"])
             return []
-        if values is None:
-            values = {marker: SLOTS[marker].make(reader).encode() for marker in entry.markers}
+        values = {marker: (values or {}).get(marker) or SLOTS[marker].make(reader).encode()
+                  for marker in entry.markers}
         plain = [values[p] if i % 2 else p for i, p in enumerate(entry.plain)]
         if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body = gzip_parts([_stored_block(values[p]) if i % 2 else p

@@ -54,3 +54,32 @@ def test_readers_post_from_stored_pages_and_see_changes_at_once(
     fresh = other.reload()
     assert fresh.headers.get("x-parley-cache") != "hit"
     expect(other.get_by_text("Posted from a stored page.")).to_be_visible()
+
+
+def test_a_returning_commenter_gets_a_stored_page_with_their_details_and_posts_from_it(
+        app, open_page, live_server, db):
+    from itsdangerous import URLSafeSerializer
+
+    change_settings(flood_seconds=0)
+    article = make_article(title="Welcome back", body="Seen before.")
+    details = {"name": "Rita Returning", "email": "rita@example.org",
+               "website": "https://rita.example"}
+    cookie = URLSafeSerializer(app.secret_key, salt="parley-commenter").dumps(details)
+    pages = []
+    for _ in range(2):  # the second is served stored, for every returning commenter
+        page = open_page()
+        page.context.add_cookies([{"name": "parley_commenter", "value": cookie,
+                                   "url": live_server.url}])
+        pages.append((page, page.goto(live_server.url + article.path)))
+    page, answer = pages[-1]
+    assert answer.headers.get("x-parley-cache") == "hit"
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Rita Returning")
+    expect(page.get_by_label("Website", exact=True)).to_have_value("https://rita.example")
+    page.get_by_label("Comment", exact=True).fill("Back again, with my details kept.")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("li.response", has_text="Back again")).to_contain_text(
+        "Your comment is awaiting moderation")
+    db.session.commit()
+    posted = db.session.scalars(select(Response).where(
+        Response.body_source == "Back again, with my details kept.")).one()
+    assert posted.author_name == "Rita Returning" and posted.author_email == "rita@example.org"

@@ -240,7 +240,7 @@ def test_a_warm_page_reads_the_thread_in_one_query(app, db, count_queries):
     """Warm, nothing of the page is loaded but its light rows: no response, account or tag."""
     article = make_article()
     build_thread(article, 30)
-    client = returning(app)
+    client = member_client(app, make_user(name="Warm Member"))  # a page always rendered
     page_of(client, article)
     with count_queries() as counter:
         page_of(client, article)
@@ -260,3 +260,40 @@ def test_staff_pages_list_the_same_responses_as_before(app, db):
     html = page_of(member_client(app, moderator), article)
     assert "Approved for all" in html and "A stranger's held comment" not in html
     assert stranger.id not in actions(html)
+
+
+# --- returning commenters: one stored page for all of them, their details filled in --------
+
+def test_returning_commenters_get_one_stored_page_with_their_own_details(app, db,
+                                                                        count_queries):
+    article = make_article()
+    make_response(article, body="Something to read")
+    ada = returning(app, name="Ada <Guest>", email="ada@example.org", website="")
+    bob = returning(app, name="Bob", email="bob@example.org", website="https://bob.example")
+    first, path = page_of(ada, article), article.path
+    with count_queries() as queries:
+        answer = bob.get(path)
+    second = answer.get_data(as_text=True)
+    assert answer.headers["X-Parley-Cache"] == "hit" and queries.count == 0, queries.statements
+    assert 'value="Ada &lt;Guest&gt;"' in first and "ada@example.org" in first
+    assert 'value="Bob"' in second and "https://bob.example" in second
+    assert "Ada" not in second and "ada@example.org" not in second
+    assert "\x00" not in second
+    anonymous = app.test_client().get(article.path).get_data(as_text=True)
+    assert "Bob" not in anonymous and "Ada" not in anonymous
+
+
+def test_a_forged_details_cookie_gets_the_anonymous_page(app, db):
+    article = make_article()
+    reader = app.test_client()
+    reader.set_cookie("parley_commenter", "forged.value")
+    page = reader.get(article.path).get_data(as_text=True)
+    assert 'name="remember"' in page and "\x00" not in page
+
+
+def test_a_commenters_stored_page_follows_changes(app, db):
+    article = make_article()
+    ada = returning(app, name="Ada", email="ada@example.org", website="")
+    page_of(ada, article)
+    make_response(article, body="A new reply everyone sees")
+    assert "A new reply everyone sees" in page_of(ada, article)
