@@ -93,6 +93,9 @@ def from_environment() -> dict:
         "FETCH_CACHE_SECONDS": int(os.environ.get("FETCH_CACHE_SECONDS", "60")),
         # Pages stored for anonymous readers, per worker process (app/core/pagecache.py).
         "PAGE_CACHE_MB": int(os.environ.get("PAGE_CACHE_MB", "64")),
+        # Rendered responses kept per worker process for pages rendered per reader, about
+        # 1.5 KB each (app/comments/fragments.py).
+        "FRAGMENT_CACHE_SIZE": int(os.environ.get("FRAGMENT_CACHE_SIZE", "20000")),
         # Incoming linkbacks: per client address, per source host, and one source and target
         # pair (a repeat within the window is refused).
         "LINKBACK_CLIENT_LIMIT": os.environ.get("LINKBACK_CLIENT_LIMIT",

@@ -133,6 +133,10 @@ def changed_scopes(session) -> set[str]:
         elif isinstance(obj, Translation):
             scopes.add(freshness.article(obj.article_id))
         elif isinstance(obj, User):
+            # A new account shows nowhere yet (its first article or response moves its own
+            # scopes); a deleted one leaves names without their badge.
+            if obj in session.new:
+                continue
             if obj in session.deleted or any(
                     inspect(obj).attrs[name].history.has_changes() for name in _USER_SHOWN):
                 scopes.add(freshness.SITE)

@@ -136,3 +136,10 @@ def test_versions_are_read_again_only_after_a_commit(app, two_articles):
     assert versions.current([freshness.article(a.id)]) == second
     changed_at = second[freshness.article(a.id)][1]
     assert changed_at is not None and abs(changed_at - utcnow()) < timedelta(minutes=1)
+
+
+def test_a_new_account_moves_nothing(two_articles):
+    a, b = two_articles
+    before = _snapshot(a, b)
+    make_user(name="Just Registered")
+    assert _moved(before, _snapshot(a, b)) == set()
