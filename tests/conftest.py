@@ -160,6 +160,16 @@ def app(database_url):
         _db.engine.dispose()
 
 
+def forget_kept(app) -> None:
+    """Forget what a process keeps between requests: stored pages, rendered fragments and its
+    copies of rows (an article, the settings). For tests comparing two first renders, and
+    between tests (ids and versions start again in an emptied database)."""
+    pagecache.pages.clear()
+    fragments.clear()
+    for kept in ("parley_articles", "parley_settings"):
+        app.extensions.pop(kept, None)
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request):
     """Empty every table after each test that used the app, so tests don't see each other."""
@@ -172,10 +182,7 @@ def _clean_tables(request):
 
     bind_app(app)
     # Emptying cache_scopes resets the versions, so cached pages must go too.
-    pagecache.pages.clear()
-    fragments.clear()
-    for kept in ("parley_articles", "parley_settings"):  # per-process copies of rows
-        app.extensions.pop(kept, None)
+    forget_kept(app)
     # Rate-limit counts and fetched pages live outside the database: forget them too.
     ratelimit.reset(app)
     fetch.clear_cache()
