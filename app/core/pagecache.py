@@ -144,6 +144,28 @@ def _cut(body: bytes, values: dict[bytes, str]) -> list[bytes]:
     return re.split(b"(" + b"|".join(re.escape(m) for m in present) + b")", body)
 
 
+# Runs of blank space that hold a line break, outside <pre> and <textarea> (where every
+# space is the text): a page's templates leave many, and a thousand responses are a megabyte.
+_KEEP_SPACING = re.compile(rb"(<(pre|textarea)[\s>].*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_LINE_SPACE = re.compile(rb"\n\s+")
+
+
+def compact(html: bytes) -> bytes:
+    """The same page with its template indentation and blank lines taken out: a browser
+    renders it the same (a line break is a space there), in <pre> and <textarea> too, which
+    are left as they are."""
+    parts = _KEEP_SPACING.split(html)
+    # split() gives text, whole element, tag name, text, …: squeeze only the texts.
+    out = []
+    for i, part in enumerate(parts):
+        kind = i % 3
+        if kind == 0:
+            out.append(_LINE_SPACE.sub(b"\n", part))
+        elif kind == 1:
+            out.append(part)
+    return b"".join(out)
+
+
 # --- gzip around slots ------------------------------------------------------------------
 
 def _deflate_part(data: bytes) -> bytes:
@@ -444,6 +466,8 @@ class PageCacheMiddleware:
         if found.pop(freshness.ANY)[0] != before:
             return None  # something changed while the page was rendered: it may mix both
         stamps = [changed for _, changed in found.values() if changed is not None]
+        if content_type.startswith("text/html"):
+            body = compact(body)
         entry = Entry(
             parts=_cut(body, page["slots"]),
             headers=[(k, v) for k, v in headers if k.lower() not in _NOT_STORED],

@@ -222,3 +222,22 @@ def test_made_up_query_strings_are_rendered_but_never_stored(client, db):
     assert len(pagecache.pages) == 0
     client.get(f"{article.path}?cpage=1")
     assert client.get(f"{article.path}?cpage=1").headers["X-Parley-Cache"] == "hit"
+
+
+def test_stored_pages_lose_template_indentation_but_not_preformatted_text():
+    html = (b"<ul>\n    <li>One</li>\n\n    <li>Two</li>\n</ul>\n<pre>  keep\n    this</pre>\n"
+            b"  <textarea name=body>\n  typed\n</textarea>\n   <p>a\n   b</p>")
+    assert pagecache.compact(html) == (
+        b"<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\n<pre>  keep\n    this</pre>\n"
+        b"<textarea name=body>\n  typed\n</textarea>\n<p>a\nb</p>")
+
+
+def test_a_code_block_in_a_comment_keeps_its_spacing_on_a_stored_page(client, db):
+    article = make_article(title="Code kept")
+    response = make_response(article, body="code")
+    response.body_html = "<pre><code>def f():\n    return 1\n</code></pre>"
+    db.session.commit()
+    client.get(article.path)
+    stored = client.get(article.path)
+    assert stored.headers["X-Parley-Cache"] == "hit"
+    assert "def f():\n    return 1\n" in stored.get_data(as_text=True)
