@@ -33,8 +33,10 @@ def pending_badge():
 
 def _render_queue(f: queue.QueueFilter, template: str = "moderation/queue.html",
                   messages: list[tuple[str, str]] | None = None):
-    return render_template(template, f=f, page=queue.queue_page(f), counts=queue.tab_counts(f),
-                           articles=queue.articles_with_responses(), tabs=queue.TABS,
+    counts = queue.tab_counts(f)
+    return render_template(template, f=f, page=queue.queue_page(f, counts[f.status]),
+                           counts=counts, articles=queue.articles_with_responses(f.article_id),
+                           tabs=queue.TABS,
                            actions_for=services.actions_for, messages=messages or [])
 
 

@@ -2,9 +2,15 @@
 
 A page costs the same few queries whatever its size or the site's: the count and the page of
 ids (a single query when searching: `search.search_questions` counts with a window), one for
-those questions with their article, asker and per-question figures (answers, helpful votes,
-latest answer, accepted or not: one grouped subquery over the page's answers), and one for
-their tags.
+those questions with their article, asker and helpful votes (one grouped subquery over the
+page's answers), and one for their tags.
+
+Each question's answers are counted by the database as they change (`Response.answer_count`,
+`last_activity_at`, `has_accepted_answer`, kept by triggers: models/response.py), so a status
+filter, the "most active" order and the count read columns, off indexes (kind, status,
+created_at, id) and, of questions only, (kind, status, last_activity_at, id) and the covering
+(status, article_id, has_accepted_answer, answer_count), instead of working out every
+question's answers at each request.
 """
 
 from __future__ import annotations
@@ -13,13 +19,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from app.blog.services import visible_articles
 from app.core.converters import int_arg
 from app.extensions import db
-from app.models import Article, QuestionTag, Response, ResponseKind, ResponseStatus
+from app.models import Article, ArticleStatus, QuestionTag, Response, ResponseKind, ResponseStatus
 from app.models.question import question_tag_links
 from app.models.types import utcnow
 from app.questions import search
@@ -144,50 +149,75 @@ class QuestionList:
 # --- conditions ------------------------------------------------------------------------------
 
 def listed(now: datetime | None = None) -> list:
-    """Questions readers see in lists: approved, asked on a live article or on none."""
-    live = visible_articles(now).with_only_columns(Article.id).order_by(None)
-    return [Response.kind == ResponseKind.QUESTION, Response.status == ResponseStatus.APPROVED,
-            or_(Response.article_id.is_(None), Response.article_id.in_(live))]
+    """Questions readers see in lists: approved, asked on a live article or on none.
+
+    "Not on a hidden article" (`hidden_articles`: drafts, articles not yet at their date),
+    tested row by row: a page then walks the questions' index newest first and stops after a
+    page, on both databases. `article_id IN (live articles)` made SQLite read every approved
+    response of every live article (an OR of index lookups) and PostgreSQL hash every live
+    article first."""
+    now = now or utcnow()
+    hidden = select(Article.id).where(Article.id == Response.article_id, _hidden(now))
+    return [*_questions(), ~hidden.exists()]
 
 
-def _answered():
-    answer = aliased(Response)
-    return exists().where(answer_condition(answer, Response))
+def _questions() -> list:
+    return [Response.kind == ResponseKind.QUESTION, Response.status == ResponseStatus.APPROVED]
 
 
-def _accepted():
-    answer = aliased(Response)
-    return exists().where(answer.id == Response.accepted_answer_id,
-                          answer_condition(answer, Response))
+def _with_figures() -> list:
+    """What every question has and nothing else has (the triggers keep it so, and
+    tests/questions/test_answer_figures.py holds them to it): written out, it lets both
+    databases use the indexes of questions only (models/response.py)."""
+    return [Response.last_activity_at.is_not(None)]
+
+
+def _hidden(now: datetime):
+    """SQL condition on `Article`: readers cannot see it now. The complement of
+    `blog.services.visible_articles` (published or scheduled, and dated by now; a test holds
+    them together), written so that each part is a range of the (status, published_at)
+    index."""
+    shown = (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
+    return or_(Article.status.in_([s for s in ArticleStatus if s not in shown]),
+               and_(Article.status.in_(shown),
+                    or_(Article.published_at.is_(None), Article.published_at > now)))
+
+
+def hidden_articles(now: datetime):
+    """The articles readers cannot see now (there are few of them)."""
+    return select(Article.id).where(_hidden(now))
 
 
 def status_condition(status: str):
     """SQL condition on `Response` for a status (see CONTRACTS: accepted needs the accepted
-    answer to be a published answer; answered, at least one published answer)."""
+    answer to be a published answer; answered, at least one published answer and no accepted
+    one), from the figures the database keeps."""
+    # `= true`, not `IS TRUE`: PostgreSQL's statistics on these columns (models/response.py)
+    # apply to comparisons only.
     if status == QuestionStatus.UNANSWERED:
-        return ~_answered()
+        return Response.answer_count == 0
     if status == QuestionStatus.ANSWERED:
-        return _answered() & ~(Response.accepted_answer_id.is_not(None) & _accepted())
-    return Response.accepted_answer_id.is_not(None) & _accepted()
+        return (Response.answer_count > 0) & (Response.has_accepted_answer == false())
+    return Response.has_accepted_answer == true()
 
 
 def tag_condition(slug: str):
-    return Response.id.in_(
-        select(question_tag_links.c.response_id)
-        .join(QuestionTag, QuestionTag.id == question_tag_links.c.tag_id)
-        .where(QuestionTag.slug == slug))
+    """SQL: the question carries the tag; tested row by row on the links' primary key, so
+    that a page walks the questions' index and stops after a page (`id IN (the tag's
+    questions)` made SQLite fetch and sort all of them)."""
+    tag_id = select(QuestionTag.id).where(QuestionTag.slug == slug).scalar_subquery()
+    return (select(question_tag_links.c.response_id)
+            .where(question_tag_links.c.response_id == Response.id,
+                   question_tag_links.c.tag_id == tag_id).exists())
 
 
 def last_activity():
     """SQL: when a question last moved, its latest published answer or else its asking."""
-    answer = aliased(Response)
-    latest = (select(func.max(answer.created_at)).where(answer_condition(answer, Response))
-              .correlate(Response).scalar_subquery())
-    return func.coalesce(latest, Response.created_at)
+    return Response.last_activity_at
 
 
-def _conditions(f: QuestionFilter, now: datetime) -> list:
-    conditions = listed(now)
+def _filters(f: QuestionFilter) -> list:
+    conditions = []
     if f.status:
         conditions.append(status_condition(f.status))
     if f.tag:
@@ -195,9 +225,32 @@ def _conditions(f: QuestionFilter, now: datetime) -> list:
     return conditions
 
 
+def _conditions(f: QuestionFilter, now: datetime) -> list:
+    return [*listed(now), *_filters(f)]
+
+
+def _count(f: QuestionFilter, now: datetime):
+    """SQL: how many questions the list has. Every approved question under the filters, read
+    from the covering index of questions (status, article_id, has_accepted_answer,
+    answer_count), less those on hidden articles, counted article by article from the few
+    hidden ones (testing each question's article would cost a lookup per question; left to
+    itself, PostgreSQL counted the hidden ones from the questions' side)."""
+    # Questions are the rows with figures: the kind is left out, so that the count reads
+    # that index alone (models/response.py).
+    conditions = [Response.status == ResponseStatus.APPROVED, *_with_figures(), *_filters(f)]
+    every = select(func.count()).select_from(Response).where(*conditions).scalar_subquery()
+    on_article = (select(func.count()).select_from(Response)
+                  .where(Response.article_id == Article.id, *conditions)
+                  .correlate(Article).scalar_subquery())
+    hidden = (select(func.coalesce(func.sum(on_article), 0)).select_from(Article)
+              .where(_hidden(now)).scalar_subquery())
+    return select(every - hidden)
+
+
 def _ordering(order: str) -> tuple:
     if order == "active":
-        return (last_activity().desc(), Response.created_at.desc())
+        # The id breaks ties, as for "newest": both orders then read off an index.
+        return (last_activity().desc(),)
     if order == "newest":
         return (Response.created_at.desc(),)
     return ()  # relevance: the search's own
@@ -215,9 +268,11 @@ def _page_ids(f: QuestionFilter, limit: int, offset: int, now: datetime):
         found = search.search_questions(f.q, limit=limit, offset=offset, conditions=conditions,
                                         order_by=_ordering(f.order))
         return found.ids, found.scores, found.total, found.query
-    total = db.session.scalar(select(func.count()).select_from(Response).where(*conditions))
+    total = int(db.session.scalar(_count(f, now)))  # PostgreSQL's sum() is a numeric
     if offset >= total:
         return [], {}, total, None
+    if f.order == "active":
+        conditions = [*conditions, *_with_figures()]
     ids = list(db.session.scalars(
         select(Response.id).where(*conditions)
         .order_by(*_ordering(f.order), Response.id.desc()).limit(limit).offset(offset)))
@@ -229,30 +284,28 @@ def _rows(ids: list[int], scores: dict[int, float], query) -> list[QuestionRow]:
     if not ids:
         return []
     answer, question = aliased(Response), aliased(Response)
-    figures = (select(answer.parent_id.label("question_id"),
-                      func.count().label("answers"),
-                      func.coalesce(func.sum(answer.helpful_count), 0).label("helpful"),
-                      func.max(answer.created_at).label("latest"),
-                      func.max(case((answer.id == question.accepted_answer_id, 1), else_=0))
-                      .label("accepted"))
+    helpful = (select(answer.parent_id.label("question_id"),
+                      func.sum(answer.helpful_count).label("votes"))
                .join(question, question.id == answer.parent_id)
                .where(answer.parent_id.in_(ids), answer_condition(answer, question))
                .group_by(answer.parent_id).subquery())
     result = db.session.execute(
-        select(Response, figures.c.answers, figures.c.helpful, figures.c.latest,
-               figures.c.accepted)
-        .outerjoin(figures, figures.c.question_id == Response.id)
+        select(Response, helpful.c.votes)
+        .outerjoin(helpful, helpful.c.question_id == Response.id)
         .where(Response.id.in_(ids))
         .options(joinedload(Response.article), joinedload(Response.user),
-                 selectinload(Response.question_tags)))
+                 selectinload(Response.question_tags))
+        # The figures change in the database (its triggers), behind the session's back.
+        .execution_options(populate_existing=True))
     by_id = {}
-    for question_row, answers, helpful, latest, accepted in result:
-        answers = answers or 0
-        status = (QuestionStatus.ACCEPTED if accepted else
+    for question_row, votes in result:
+        answers = question_row.answer_count
+        status = (QuestionStatus.ACCEPTED if question_row.has_accepted_answer else
                   QuestionStatus.ANSWERED if answers else QuestionStatus.UNANSWERED)
         by_id[question_row.id] = QuestionRow(
-            question=question_row, answer_count=answers, helpful_votes=int(helpful or 0),
-            status=status, last_activity=latest or question_row.created_at,
+            question=question_row, answer_count=answers, helpful_votes=int(votes or 0),
+            status=status,
+            last_activity=question_row.last_activity_at or question_row.created_at,
             title_html=search.highlight(question_row.title, query),
             excerpt_html=search.excerpt(question_row.body_source, query),
             score=scores.get(question_row.id))
