@@ -86,7 +86,9 @@ def test_an_import_commits_in_batches_with_its_posts_hidden_until_the_end(db, tm
     assert len(seen) >= 3, seen  # 160 items: a commit every 50 items at least
     for earlier, later in zip(seen, seen[1:], strict=False):
         assert earlier["articles"] < later["articles"]
-        assert earlier["bytes_done"] < later["bytes_done"] < size  # progress, readable
+        # Progress, readable; the last batch may come once the reader has taken the whole file
+        # in (it reads ahead in blocks, and a file can end on a block's edge).
+        assert earlier["bytes_done"] < later["bytes_done"] <= size
     # Committed, readable by others, and still not shown to readers.
     assert seen[0]["articles"] > 0 and seen[0]["responses"] > 0
     assert {batch["visible"] for batch in seen} == {0}
