@@ -129,11 +129,6 @@ class Versions:
                 known[name] = found.get(name, (0, None))
         return {name: known[name] for name in names}
 
-    def close(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
 
 
 def _parse_time(value) -> datetime | None:

@@ -261,12 +261,6 @@ class PageCache:
                 _, dropped = self._pages.popitem(last=False)
                 self._bytes -= dropped.size
 
-    def discard(self, key: str) -> None:
-        with self._lock:
-            entry = self._pages.pop(key, None)
-            if entry is not None:
-                self._bytes -= entry.size
-
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
