@@ -111,7 +111,7 @@ def notify_subscribers(response_id: int) -> None:
                                      _external=True)) for s in subscribers]
     for email, stop_link in letters:
         send_mail(email, f"New reply on “{article.title}”",
-                  f"{response.author_name or response.source_title} wrote:\n\n"
+                  f"{response.display_name} wrote:\n\n"
                   f"{response.body_source[:2000]}\n\nRead the discussion: {link}\n\n"
                   f"You get this because you follow this discussion.\n"
                   f"Unsubscribe with one click: {stop_link}\n", unsubscribe_headers(stop_link))

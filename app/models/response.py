@@ -281,12 +281,14 @@ class Response(db.Model):
 
     @property
     def display_name(self) -> str:
-        """The name a response is shown under: a person's, or the linking post's label."""
-        if not self.is_linkback:
-            return self.author_name
-        if self.is_reply_mention or self.is_reaction:
-            return self.author_name or self.source_label
-        return self.source_label
+        """The name a response is shown under, everywhere: the person's name as they gave it
+        (a linkback's author for replies and reactions), else the linking post's label, and
+        "Anonymous" when there is neither. Never empty."""
+        name = self.author_name if not self.is_linkback or self.is_reply_mention \
+            or self.is_reaction else ""
+        if not name.strip() and self.is_linkback:
+            name = self.source_label
+        return name.strip() or "Anonymous"
 
     @property
     def linkback_label(self) -> str:

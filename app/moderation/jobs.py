@@ -26,7 +26,7 @@ def purge_spam_and_trash(now: datetime, days: int) -> int:
             response_ref=response.id, response_id=None, action="purge",
             from_status=response.status.value, to_status="", via="schedule", created_at=now,
             summary=f"{response.kind.value} #{response.id} by "
-                    f"{response.author_name or response.source_title}: emptied after {days} days"))
+                    f"{response.display_name}: emptied after {days} days"))
     if old:
         db.session.execute(delete(Response).where(Response.id.in_([r.id for r in old])))
     return len(old)

@@ -83,7 +83,7 @@ def _describe(response: Response) -> str:
         lines = [f"{response.linkback_label} on “{response.context_title}”",
                  f"From: {response.display_name}  {response.source_url}"]
     else:
-        who = response.author_name or "Anonymous"
+        who = response.display_name
         lines = [f"{response.kind.value.capitalize()} on “{response.context_title}”",
                  f"Author: {who} <{response.author_email}>  {response.author_url}"]
     lines += [f"IP: {response.author_ip}   Why it is held: {response.moderation_reason}", "",

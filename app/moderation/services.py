@@ -61,7 +61,7 @@ def actions_for(status: ResponseStatus) -> list[Action]:
 
 
 def summary_of(response: Response) -> str:
-    who = response.author_name or response.source_title or "Anonymous"
+    who = response.display_name
     text = " ".join(response.body_source.split())
     return f"{response.kind.value} #{response.id} by {who}: {text[:200]}"[:300]
 

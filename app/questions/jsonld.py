@@ -15,7 +15,7 @@ from app.questions.services import QuestionPage, is_answer, question_url
 
 
 def _person(response: Response) -> dict:
-    person = {"@type": "Person", "name": response.display_name or "Anonymous"}
+    person = {"@type": "Person", "name": response.display_name}
     if url := safe_href(response.author_url):
         person["url"] = url
     return person

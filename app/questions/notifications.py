@@ -133,7 +133,7 @@ def mail_asker_about_answer(answer_id: int) -> None:
         return
     for email, stop_link, link in _letters(question, answer):
         send_mail(email, f"New answer to your question “{question.title}”",
-                  f"{answer.author_name or 'Someone'} answered:\n\n"
+                  f"{answer.display_name} answered:\n\n"
                   f"{answer.body_source[:2000]}\n\n"
                   f"Read the answers, and accept the one that helped: {link}\n\n"
                   f"{_footer(stop_link)}", subscriptions.unsubscribe_headers(stop_link))
@@ -149,7 +149,7 @@ def mail_asker_about_acceptance(question_id: int, answer_id: int) -> None:
         return
     for email, stop_link, link in _letters(question, answer):
         send_mail(email, f"An answer to your question “{question.title}” was accepted",
-                  f"The answer by {answer.author_name or 'someone'} is now the accepted one:\n\n"
+                  f"The answer by {answer.display_name} is now the accepted one:\n\n"
                   f"{answer.body_source[:2000]}\n\nThe question: {link}\n\n"
                   f"{_footer(stop_link)}", subscriptions.unsubscribe_headers(stop_link))
     db.session.commit()
