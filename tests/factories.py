@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from app.auth.services import create_user
 from app.authoring.services import ArticleInput, save_article
-from app.core import settings as site_settings
-from app.core.settings import DiscussionSettings
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus, Role, User
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
+from app.moderation.settings import DiscussionSettings
 
 PASSWORD = "a long test passphrase"
 _counter = itertools.count(1)

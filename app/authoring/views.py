@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from app.authoring import bp, services
 from app.authoring.forms import ArticleForm
-from app.core import settings as site_settings
 from app.core.permissions import writers_only
 from app.core.sanitize import render_article_markdown
 from app.core.text import parse_tag_list
@@ -18,6 +17,7 @@ from app.core.urls import BadUrl
 from app.extensions import db
 from app.models import Article, ArticleStatus
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 
 
 def _input_from(form: ArticleForm) -> services.ArticleInput:

@@ -26,20 +26,21 @@ from app.comments.threads import (
     thread_page,
 )
 from app.core import pagecache
-from app.core import settings as site_settings
 from app.core.converters import int_arg
 from app.extensions import db
 from app.models import Article, QuestionTag, Response, ResponseKind
+from app.moderation import settings as site_settings
+from app.moderation.settings import Avatars
 from app.templating import permalink, site_url_for
 
 
-def avatar_url(email: str, style: str) -> str | None:
+def avatar_url(email: str, style: Avatars) -> str | None:
     """Return the avatar for an email: Gravatar, a local identicon, or none (a setting)."""
     email = (email or "").strip().lower()
-    if style == "gravatar":
+    if style == Avatars.GRAVATAR:
         digest = hashlib.sha256(email.encode()).hexdigest()
         return f"https://www.gravatar.com/avatar/{digest}?s=48&d=identicon"
-    if style == "identicon":
+    if style == Avatars.IDENTICON:
         # Keyed with the secret so that the public URL does not reveal the address.
         key = hmac.new(current_app.config["SECRET_KEY"].encode(), email.encode(),
                        hashlib.sha256).hexdigest()[:20]

@@ -10,7 +10,6 @@ from sqlalchemy import and_, func, or_, select
 
 from app.comments import proof, subscriptions
 from app.core.sanitize import render_comment
-from app.core.settings import DiscussionSettings
 from app.core.text import clean_line, has_visible
 from app.core.urls import BadUrl, clean_url
 from app.extensions import db
@@ -18,6 +17,7 @@ from app.models import Article, Response, ResponseKind, ResponseStatus, User
 from app.moderation import notifications
 from app.moderation import services as moderation
 from app.moderation.policy import TRUSTED_ROLES, Decision, Submission, decide
+from app.moderation.settings import DiscussionSettings
 
 # A form's signed stamp (when it was shown) is good for a day; an older one is shown again.
 FORM_MAX_AGE = timedelta(days=1)
@@ -213,7 +213,7 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
         seconds_to_fill=data.seconds_to_fill)
     history = moderation.history_for(email, commenter.user, commenter.own_ids,
                                      commenter.proven_emails)
-    decision = decide(submission, history, settings.rules())
+    decision = decide(submission, history, settings)
     response = Response(
         article=article, kind=kind, title=title, question_tags=tags, status=decision.status,
         moderation_reason=decision.reason, author_name=name, author_email=email.lower(),
@@ -251,7 +251,7 @@ def _proof_would_publish(submission: Submission, history, decision: Decision,
     if not history.address_previously_approved:
         return False
     proven = replace(history, proven_previously_approved=True)
-    return decide(submission, proven, settings.rules()).status is ResponseStatus.APPROVED
+    return decide(submission, proven, settings).status is ResponseStatus.APPROVED
 
 
 def publish_proven(response: Response, commenter: Commenter,
@@ -264,7 +264,7 @@ def publish_proven(response: Response, commenter: Commenter,
     proven_emails = commenter.proven_emails | {response.author_email}
     history = moderation.history_for(response.author_email, None, commenter.own_ids,
                                      proven_emails)
-    decision = decide(moderation.stored_submission(response), history, settings.rules())
+    decision = decide(moderation.stored_submission(response), history, settings)
     if decision.status is not response.status:
         before = response.status
         moderation.set_status(response, decision.status, commenter.now, decision.reason)
@@ -318,7 +318,7 @@ def edit_comment(response: Response, body: str, commenter: Commenter,
     history = moderation.history_for(response.author_email, author, commenter.own_ids,
                                      commenter.proven_emails)
     decision = decide(moderation.stored_submission(response, author.role if author else None),
-                      history, settings.rules())
+                      history, settings)
     reason = f"{decision.reason} (after an edit by its author)"
     if decision.status is ResponseStatus.APPROVED and before is not ResponseStatus.APPROVED:
         # It waits for a moderator as it did, whatever held it before.

@@ -32,10 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from app.comments.services import Commenter, visible_to
-from app.core.settings import DiscussionSettings
 from app.extensions import db
 from app.models import Article, CacheScope, Response, ResponseKind, ResponseStatus
 from app.models.response import LINKBACK_KINDS
+from app.moderation.settings import DiscussionSettings
 
 
 class ThreadRow:

@@ -36,13 +36,13 @@ from app.comments.presenter import (
 )
 from app.comments.threads import page_of
 from app.core import freshness
-from app.core import settings as site_settings
 from app.core.identicon import identicon_svg
 from app.core.pagecache import cached_page, depends_on
 from app.errors import CSRF_HANDLERS, MESSAGES
 from app.extensions import csrf, db, limiter
 from app.models import Article, Response, ResponseStatus
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 from app.templating import permalink
 
 

@@ -1,57 +1,27 @@
-"""Discussion settings kept in the database, read once per request (and, for pages that only
-read, kept per process while the site's version holds)."""
+"""A store for settings kept in the database, read once per request (and, for pages that only
+read, kept per process while the site's version holds).
+
+The store knows no setting: a feature declares its settings as a frozen dataclass whose fields
+carry the defaults (the discussion settings are `app.moderation.settings.DiscussionSettings`),
+and the store keeps each field under its name, as JSON.
+"""
 
 from __future__ import annotations
 
+import enum
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, fields, replace
+from typing import TypeVar
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import select
 
+from app.core import freshness
 from app.extensions import db
 from app.models import SiteSetting
 
-AVATAR_STYLES = ("identicon", "gravatar", "none")
-
-
-@dataclass(frozen=True)
-class DiscussionSettings:
-    """Every discussion setting with its default."""
-
-    thread_depth: int = 5
-    threads_per_page: int = 50
-    newest_first: bool = False
-    avatars: str = "identicon"
-    flood_seconds: int = 15
-    edit_minutes: int = 10
-    max_comment_length: int = 65525
-    # Moderation rules (see app/moderation/policy.py for their order).
-    manual_approval: bool = False
-    max_links: int = 2
-    moderation_words: tuple[str, ...] = ()
-    disallowed_words: tuple[str, ...] = ()
-    block_list: tuple[str, ...] = ()
-    previously_approved: bool = True
-    member_trust_after: int = 0
-    min_fill_seconds: float = 2.0
-    # Mail to moderators about held responses: "each", "digest" (daily) or "off".
-    notify_moderators: str = "each"
-    notify_authors: bool = True
-    purge_after_days: int = 30
-    # Linkbacks: shown in their place in the discussion or in their own list under it; a
-    # trackback whose page does not link back is stored as spam ("spam") or refused
-    # ("refuse"); published articles notify the pages they link to.
-    linkbacks_separate: bool = False
-    unverified_trackbacks: str = "spam"
-    send_linkbacks: bool = True
-
-    def rules(self):
-        """The part of the settings the moderation policy reads (its fields, by name)."""
-        # Imported here: the moderation package imports this module through its views.
-        from app.moderation.policy import Rules
-
-        return Rules(**{f.name: getattr(self, f.name) for f in fields(Rules)})
+T = TypeVar("T")
+_KEPT = "parley_settings"
 
 
 def init_app(app) -> None:
@@ -59,7 +29,13 @@ def init_app(app) -> None:
 
     @app.before_request
     def forget_settings():
-        g.pop("discussion_settings", None)
+        forget()
+
+
+def forget() -> None:
+    """Drop the settings this request has read (the next `load` reads them again)."""
+    for name in [name for name in vars(g) if name.startswith("settings:")]:
+        g.pop(name)
 
 
 def _stored() -> dict:
@@ -67,40 +43,58 @@ def _stored() -> dict:
     return {key: json.loads(value) for key, value in rows}
 
 
-def load() -> DiscussionSettings:
-    """Return the settings (defaults for what was never saved), once per request."""
-    if has_request_context() and "discussion_settings" in g:
-        return g.discussion_settings
+def _coerce(default, value):
+    """A stored JSON value as the field's type: lists become tuples, strings become the
+    field's enum (an unknown one keeps the default)."""
+    if isinstance(default, enum.Enum):
+        try:
+            return type(default)(value)
+        except ValueError:
+            return default
+    if isinstance(default, tuple) and isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def load(cls: type[T]) -> T:
+    """Return the settings of `cls` (its defaults for what was never saved, then the app's
+    config entry named by `cls.CONFIG_DEFAULTS`, if any, then what is stored), once per
+    request."""
+    slot = f"settings:{cls.__qualname__}"
+    if has_request_context() and slot in g:
+        return g.get(slot)
+    defaults = current_app.config.get(getattr(cls, "CONFIG_DEFAULTS", ""), {})
     # A page that only reads takes the settings kept by this process while the site's
     # version holds (saving settings moves it); the version is read before the settings.
     reading = has_request_context() and request.method in ("GET", "HEAD")
+    kept = current_app.extensions.setdefault(_KEPT, {})
     if reading:
-        from app.core import freshness
-
-        defaults = current_app.config.get("DISCUSSION_DEFAULTS", {})
         key = (freshness.versions_for(current_app).current((freshness.SITE,))[freshness.SITE],
                json.dumps(defaults, sort_keys=True, default=str))
-        kept = current_app.extensions.get("parley_settings")
-        if kept is not None and kept[0] == key:
-            g.discussion_settings = kept[1]
-            return kept[1]
-    stored = {**current_app.config.get("DISCUSSION_DEFAULTS", {}), **_stored()}
-    known = {f.name: f for f in fields(DiscussionSettings)}
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
-    settings = replace(DiscussionSettings(), **values)
+        if cls in kept and kept[cls][0] == key:
+            g.setdefault(slot, kept[cls][1])
+            return kept[cls][1]
+    base = cls()
+    known = {f.name: getattr(base, f.name) for f in fields(cls)}
+    stored = {**defaults, **_stored()}
+    settings = replace(base, **{name: _coerce(known[name], value)
+                                for name, value in stored.items() if name in known})
     if has_request_context():
-        g.discussion_settings = settings
+        g.setdefault(slot, settings)
     if reading:
-        current_app.extensions["parley_settings"] = (key, settings)
+        kept[cls] = (key, settings)
     return settings
 
 
-def save(settings: DiscussionSettings) -> None:
-    """Store every setting; the caller commits."""
+def save(settings) -> None:
+    """Store every field of `settings`; the caller commits."""
     existing = {row.key: row for row in db.session.scalars(select(SiteSetting))}
     for key, value in asdict(settings).items():
         row = existing.get(key) or SiteSetting(key=key)
         row.value = json.dumps(value)
         db.session.add(row)
     if has_request_context():
-        g.pop("discussion_settings", None)
+        g.pop(f"settings:{type(settings).__qualname__}", None)
+
+
+__all__ = ["forget", "init_app", "load", "save"]

@@ -28,7 +28,6 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core import fetch
-from app.core import settings as site_settings
 from app.core.sanitize import strip_tags
 from app.core.text import clean_line
 from app.core.urls import MAX_URL_LENGTH, url_or_empty
@@ -36,6 +35,7 @@ from app.extensions import db
 from app.linkbacks import discovery, pingback, services, trackback
 from app.models import Article, ArticleStatus, OutgoingLinkback
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 from app.tasks import after_commit, app_task
 from app.templating import permalink
 

@@ -25,7 +25,6 @@ from werkzeug.routing import RequestRedirect
 
 from app.blog import services as blog
 from app.core import fetch, ratelimit
-from app.core import settings as site_settings
 from app.core.sanitize import clean_comment_html, clean_excerpt
 from app.core.text import clean_line
 from app.core.urls import BadUrl, clean_url, url_or_empty
@@ -41,7 +40,9 @@ from app.models import (
 from app.models.types import utcnow
 from app.moderation import notifications
 from app.moderation import services as moderation
+from app.moderation import settings as site_settings
 from app.moderation.policy import Decision, History, Submission, decide
+from app.moderation.settings import UnverifiedTrackbacks
 
 ARTICLE_ENDPOINTS = {"blog.article", "blog.imported_permalink"}
 # What a stranger is told when the source could not be read, whatever the reason: a refused
@@ -322,7 +323,7 @@ def _decide(kind: ResponseKind, fields: dict, source: str, incoming: Incoming) -
                             name=fields["source_title"], website=source,
                             ip=incoming.client_ip, user_agent=incoming.user_agent)
     # History(): nothing is "previously approved" about a linkback; it proves no identity.
-    return decide(submission, History(), settings.rules())
+    return decide(submission, History(), settings)
 
 
 def _parent(target: Target, page: source_page.SourcePage) -> Response | None:
@@ -378,7 +379,7 @@ def receive(incoming: Incoming, now: datetime | None = None) -> Response:
     if page.links_to_target:
         return store(incoming, source, target, page, now)
     if incoming.kind is ResponseKind.TRACKBACK and \
-            site_settings.load().unverified_trackbacks != "refuse":
+            site_settings.load().unverified_trackbacks is not UnverifiedTrackbacks.REFUSE:
         return store(incoming, source, target, page, now,
                      Decision(ResponseStatus.SPAM, "spam: no link back"))
     raise NoLink()

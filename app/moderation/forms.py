@@ -24,10 +24,10 @@ from wtforms.validators import (
 )
 
 from app.core.csrf import Form
-from app.core.settings import AVATAR_STYLES
 from app.core.text import VisibleName, clean_name
 from app.core.urls import WebAddress
 from app.moderation.policy import parse_network
+from app.moderation.settings import Avatars, NotifyModerators, UnverifiedTrackbacks
 
 
 class QuickEditForm(Form):
@@ -83,19 +83,23 @@ class SettingsForm(Form):
             InputRequired("Enter a number."), NumberRange(min=5, max=1000,
                                                           message="Use 5 to 1,000.")])
     newest_first = BooleanField("Show the newest threads first")
-    avatars = SelectField("Avatars", choices=[(s, s.capitalize()) for s in AVATAR_STYLES])
+    avatars = SelectField("Avatars", choices=[(s.value, s.value.capitalize()) for s in Avatars])
     notify_moderators = SelectField(
         "Mail moderators about held responses",
-        choices=[("each", "For each one"), ("digest", "In a daily digest"), ("off", "Never")])
+        choices=[(NotifyModerators.EACH.value, "For each one"),
+                 (NotifyModerators.DIGEST.value, "In a daily digest"),
+                 (NotifyModerators.OFF.value, "Never")])
     notify_authors = BooleanField("Tell the article's author of newly approved responses")
     linkbacks_separate = BooleanField(
         "List pingbacks, trackbacks and mentions apart, under the comments",
         description="Otherwise they show in their place among the comments, by date.")
     unverified_trackbacks = SelectField(
-        "A trackback from a page that does not link to the article", default="spam",
-        choices=[("spam", "Keep it in Spam, marked “no link back”, where you can still "
-                          "approve it"),
-                 ("refuse", "Turn it away: the sender is told no and nothing is kept")],
+        "A trackback from a page that does not link to the article",
+        default=UnverifiedTrackbacks.SPAM.value,
+        choices=[(UnverifiedTrackbacks.SPAM.value,
+                  "Keep it in Spam, marked “no link back”, where you can still approve it"),
+                 (UnverifiedTrackbacks.REFUSE.value,
+                  "Turn it away: the sender is told no and nothing is kept")],
         description="Other sites' trackbacks are not checked by the protocol itself, so "
         "Parley opens the page to see whether it links here.")
     send_linkbacks = BooleanField(
@@ -121,6 +125,9 @@ class SettingsForm(Form):
             "notify_moderators", "notify_authors", "purge_after_days", "linkbacks_separate",
             "unverified_trackbacks", "send_linkbacks")}
         data["min_fill_seconds"] = float(self.min_fill_seconds.data)
+        data["avatars"] = Avatars(data["avatars"])
+        data["notify_moderators"] = NotifyModerators(data["notify_moderators"])
+        data["unverified_trackbacks"] = UnverifiedTrackbacks(data["unverified_trackbacks"])
         for name in ("moderation_words", "disallowed_words", "block_list"):
             data[name] = tuple(_lines(getattr(self, name).data))
         return data

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from huey import crontab
 from sqlalchemy import delete, or_, select
 
-from app.core import settings as site_settings
 from app.extensions import db
 from app.models import ModerationEvent, Response, ResponseStatus
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 from app.tasks import app_periodic_task
 
 

@@ -14,11 +14,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.comments import subscriptions
-from app.core import settings as site_settings
 from app.core.mail import send_mail
 from app.extensions import db
 from app.models import Response, ResponseKind, ResponseStatus, Role, User
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
+from app.moderation.settings import NotifyModerators
 from app.tasks import after_commit, app_periodic_task, app_task
 
 LINK_MAX_AGE = 7 * 24 * 3600
@@ -62,7 +63,7 @@ def moderators() -> list[User]:
 
 def response_held(response: Response) -> None:
     """Tell moderators of a held response, unless they chose a digest or no mail."""
-    if site_settings.load().notify_moderators == "each":
+    if site_settings.load().notify_moderators is NotifyModerators.EACH:
         after_commit(mail_moderators_about, response.id)
 
 
@@ -135,7 +136,7 @@ def mail_author_about(response_id: int) -> None:
 @app_periodic_task(crontab(hour="7", minute="0"))
 def send_moderation_digest() -> None:
     """Once a day, when moderators chose a digest: list what waits in the queue."""
-    if site_settings.load().notify_moderators != "digest":
+    if site_settings.load().notify_moderators is not NotifyModerators.DIGEST:
         return
     since = utcnow() - timedelta(days=1)
     held = list(db.session.scalars(select(Response).where(

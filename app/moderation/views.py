@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.comments import services as comments
-from app.core import settings as site_settings
 from app.core.converters import int_arg
 from app.core.permissions import admins_only, roles_required
 from app.core.redirects import local_path
@@ -18,6 +17,7 @@ from app.extensions import db
 from app.models import ModerationEvent, Response, ResponseStatus, Role
 from app.models.types import utcnow
 from app.moderation import bp, notifications, queue, services
+from app.moderation import settings as site_settings
 from app.moderation.forms import QuickEditForm, ReplyForm, SettingsForm
 
 moderators_only = roles_required(Role.ADMIN, Role.MODERATOR)

@@ -9,8 +9,8 @@ from app.comments import services as comments
 from app.comments.forms import CommentForm
 from app.comments.identity import current_commenter
 from app.comments.presenter import avatar_url, new_comment_form, split_notes
-from app.core import settings as site_settings
 from app.models import Response
+from app.moderation import settings as site_settings
 from app.questions.jsonld import qa_page
 from app.questions.rules import QuestionStatus
 from app.questions.services import question_page

@@ -30,12 +30,12 @@ from app.comments.identity import (
 )
 from app.comments.presenter import note_for
 from app.core import freshness
-from app.core import settings as site_settings
 from app.core.converters import int_arg, parse_id
 from app.core.pagecache import cached_page, depends_on
 from app.extensions import db, limiter
 from app.models import Article, Response, ResponseKind, ResponseStatus
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 from app.questions import bp, services
 from app.questions.forms import AskForm
 from app.questions.presenter import render_question_page

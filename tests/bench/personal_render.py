@@ -33,10 +33,10 @@ def seed() -> dict[int, str]:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.core import settings as site_settings
     from app.extensions import db
     from app.models import Role
     from app.models.types import utcnow
+    from app.moderation import settings as site_settings
     from tests.bench.run import ROOT, _thread
     from tests.factories import make_article, make_user
 

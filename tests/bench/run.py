@@ -126,10 +126,10 @@ def seed() -> dict:
     from sqlalchemy import text
 
     from app import create_app
-    from app.core import settings as site_settings
     from app.extensions import db
     from app.models import Role
     from app.models.types import utcnow
+    from app.moderation import settings as site_settings
     from tests.factories import PASSWORD, make_article, make_user
 
     app = create_app()

@@ -28,11 +28,11 @@ from sqlalchemy import select, update
 
 from app.auth.services import update_profile
 from app.comments.services import Commenter, CommentInput, CommentRefused, submit_comment
-from app.core import settings as site_settings
 from app.core.urls import BadUrl
 from app.importers.wxr import import_wxr
 from app.models import Article, Response, ResponseStatus, Role
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 from app.moderation.services import quick_edit
 from tests.browser.helpers import log_in
 from tests.factories import change_settings, make_article, make_response, make_user

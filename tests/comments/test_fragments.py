@@ -20,10 +20,10 @@ from app.auth.services import update_profile
 from app.authoring.services import ArticleInput, save_article
 from app.comments import fragments, identity
 from app.comments.services import Commenter, CommentInput, edit_comment, submit_comment
-from app.core import settings as site_settings
 from app.models import Response, ResponseKind, ResponseStatus, Role
 from app.models.types import utcnow
 from app.moderation import services as moderation
+from app.moderation import settings as site_settings
 from app.questions import services as questions
 from tests.conftest import another_app
 from tests.factories import change_settings, make_article, make_response, make_user

@@ -10,12 +10,12 @@ import pytest
 from app.comments import identity, services
 from app.comments.services import Commenter, CommentInput, CommentRefused
 from app.comments.threads import page_of, thread_page
-from app.core.settings import DiscussionSettings
 from app.core.text import clean_line, has_visible
 from app.extensions import db as _db
 from app.models import ModerationEvent, Response, ResponseStatus, Role, Subscription
 from app.models.types import utcnow
 from app.moderation import services as moderation
+from app.moderation.settings import DiscussionSettings
 from tests.factories import make_article, make_response, make_user
 
 SETTINGS = DiscussionSettings()

@@ -3,15 +3,14 @@ version holds; a saved change is read on the next request, by every process."""
 
 from __future__ import annotations
 
-from flask import g
-
-from app.core import settings as site_settings
+from app.core.settings import forget
+from app.moderation import settings as site_settings
 from tests.factories import change_settings
 
 
 def load():
     """As a new request would: the test's app context keeps `g` between these blocks."""
-    g.pop("discussion_settings", None)
+    forget()
     return site_settings.load()
 
 

@@ -14,10 +14,10 @@ from xml.etree import ElementTree
 import pytest
 from markupsafe import escape
 
-from app.core import settings as site_settings
 from app.extensions import db as _db
 from app.models import Response, ResponseKind, ResponseStatus, Role
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 from tests.conftest import forget_kept
 from tests.factories import PASSWORD, change_settings, make_article, make_response, make_user
 

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from app.core import settings as site_settings
 from app.models import ModerationEvent, Response, ResponseStatus, Role, SiteSetting
+from app.moderation import settings as site_settings
 from tests.conftest import FormClient, csrf_token_from
 from tests.factories import PASSWORD, make_article, make_response, make_user
 

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from app.comments.services import Commenter, CommentInput, delete_own, submit_comment
-from app.core import settings as site_settings
 from app.extensions import db as _db
 from app.models import Article, Response, ResponseKind, ResponseStatus, Role
 from app.models import response as response_model
 from app.models.response import ResponseCount, recount
 from app.models.types import utcnow
 from app.moderation import services as moderation
+from app.moderation import settings as site_settings
 from app.moderation.queue import QueueFilter, tab_counts
 from app.questions import curation
 from tests.factories import make_article, make_response, make_user

@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from app.comments import services as comments
 from app.comments.services import Commenter, CommentInput
-from app.core.settings import DiscussionSettings
 from app.models import ModerationEvent, Response, ResponseKind, ResponseStatus, Role, Subscription
 from app.models.types import utcnow
 from app.moderation import services
 from app.moderation.jobs import purge_spam_and_trash
 from app.moderation.policy import History
 from app.moderation.services import ModerationError, StaleResponse, apply, history_for
+from app.moderation.settings import DiscussionSettings
 from tests.factories import make_article, make_response, make_user
 
 S = ResponseStatus

@@ -8,11 +8,11 @@ import re
 import pytest
 
 from app.comments.services import Commenter, CommentInput, submit_comment
-from app.core import settings as site_settings
 from app.extensions import db
 from app.models import Response, ResponseStatus, Role, User
 from app.models.types import utcnow
 from app.moderation import services as moderation
+from app.moderation import settings as site_settings
 from app.questions.tags import seed_default_tags
 from tests.factories import make_article, make_user
 

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from app.comments.services import CommentInput, delete_own, submit_comment
-from app.core import settings as site_settings
 from app.extensions import db as _db
 from app.models import Article, Response, ResponseKind, ResponseStatus, Role
 from app.models.types import utcnow
 from app.moderation import services as moderation
+from app.moderation import settings as site_settings
 from app.questions import curation
 from app.questions.listing import QuestionFilter, question_list
 from app.questions.rules import QuestionStatus

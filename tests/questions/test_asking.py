@@ -187,7 +187,7 @@ def test_the_ask_page_refuses_bad_tags_with_the_choices_kept(forms, app_ctx, tag
 def test_an_approved_question_counts_as_a_previously_approved_comment(app_ctx, article,
                                                                     moderator):
     from app.comments.services import CommentInput, submit_comment
-    from app.core import settings as site_settings
+    from app.moderation import settings as site_settings
     from tests.questions.conftest import commenter
 
     question = ask(article, approve_by=moderator)

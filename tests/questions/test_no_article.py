@@ -4,10 +4,10 @@ question page, the moderator's pages, mail, the response's permalink."""
 from __future__ import annotations
 
 from app.comments.services import CommentInput, submit_comment
-from app.core import settings as site_settings
 from app.extensions import db
 from app.models import ResponseStatus, Role
 from app.models.types import utcnow
+from app.moderation import settings as site_settings
 from app.moderation.services import apply
 from app.questions import services
 from tests.factories import PASSWORD, change_settings, make_user
