@@ -1,6 +1,7 @@
 """The task queue: Huey on SQLite under instance/ by default, on Redis when REDIS_URL is set.
 
 Background jobs are thin wrappers over services; each runs inside an application context.
+The queue calls down into core (mail is delivered by `core.mail`), never the reverse.
 """
 
 from __future__ import annotations
@@ -95,3 +96,16 @@ def app_periodic_task(schedule):
         return job
 
     return decorator
+
+
+@app_task(retries=3, retry_delay=30)
+def deliver_mail(recipient: str, subject: str, body: str, headers: dict) -> None:
+    """Deliver one queued message (SMTP, or the outbox), retried if the server fails."""
+    from app.core import mail
+
+    mail.deliver(recipient, subject, body, headers)
+
+
+def send_mail(recipient: str, subject: str, body: str, headers: dict | None = None) -> None:
+    """Queue a plain-text message, sent once the current transaction commits."""
+    after_commit(deliver_mail, recipient, subject, body, headers or {})

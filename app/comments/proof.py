@@ -13,10 +13,9 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.core import ratelimit
-from app.core.mail import send_mail
 from app.extensions import db
 from app.models import Response, ResponseStatus
-from app.tasks import after_commit, app_task
+from app.tasks import after_commit, app_task, send_mail
 
 LINK_MAX_AGE = 24 * 3600
 MAIL_LIMIT = "1 per hour"  # proof mail to one address

@@ -8,10 +8,9 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app.core.mail import send_mail
 from app.extensions import db
 from app.models import Article, Response, ResponseStatus, Subscription
-from app.tasks import after_commit, app_task
+from app.tasks import after_commit, app_task, send_mail
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 

@@ -1,4 +1,8 @@
-"""Outgoing mail: queued, then sent over SMTP, or kept in the local outbox without MAIL_SERVER."""
+"""Outgoing mail over SMTP, or kept in the local outbox without MAIL_SERVER.
+
+This module only delivers; queueing a message until the transaction commits is the task
+queue's (`app.tasks.send_mail`), which calls down into it.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,9 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.tasks import after_commit, app_task
 
 
-def send_mail(recipient: str, subject: str, body: str, headers: dict | None = None) -> None:
-    """Queue a plain-text message, sent once the current transaction commits."""
-    after_commit(deliver_mail, recipient, subject, body, headers or {})
-
-
-@app_task(retries=3, retry_delay=30)
-def deliver_mail(recipient: str, subject: str, body: str, headers: dict) -> None:
+def deliver(recipient: str, subject: str, body: str, headers: dict) -> None:
     """Hand one message to the SMTP server, or keep it in the outbox."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):

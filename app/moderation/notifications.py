@@ -14,13 +14,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.comments import subscriptions
-from app.core.mail import send_mail
 from app.extensions import db
 from app.models import Response, ResponseKind, ResponseStatus, Role, User
 from app.models.types import utcnow
 from app.moderation import settings as site_settings
 from app.moderation.settings import NotifyModerators
-from app.tasks import after_commit, app_periodic_task, app_task
+from app.tasks import after_commit, app_periodic_task, app_task, send_mail
 
 LINK_MAX_AGE = 7 * 24 * 3600
 EMAIL_ACTIONS = ("approve", "spam", "trash")

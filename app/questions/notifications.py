@@ -16,12 +16,11 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.comments import subscriptions
-from app.core.mail import send_mail
 from app.extensions import db
 from app.models import Response, ResponseKind, Subscription
 from app.questions import services as questions
 from app.questions.rules import question_slug
-from app.tasks import after_commit, app_task
+from app.tasks import after_commit, app_task, send_mail
 
 
 def subscribe_asker(question: Response, email: str, now: datetime) -> Subscription:

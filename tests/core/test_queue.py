@@ -14,8 +14,8 @@ from huey import RedisHuey, SqliteHuey
 from sqlalchemy import func, select
 
 from app import tasks
-from app.core.mail import send_mail
 from app.models import OutboxMessage
+from app.tasks import send_mail
 
 pytestmark = pytest.mark.redis
 
