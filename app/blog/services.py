@@ -8,25 +8,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Article, ArticleStatus, Response, ResponseStatus, Tag, User
-from app.models.types import utcnow
-
-
-def visible_articles(now: datetime | None = None) -> Select:
-    """Select the articles readers can see now, newest first, with what lists show."""
-    now = now or utcnow()
-    return (
-        select(Article)
-        .where(
-            Article.status.in_((ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)),
-            Article.published_at <= now,
-        )
-        .options(selectinload(Article.author), selectinload(Article.tags))
-        .order_by(Article.published_at.desc(), Article.id.desc())
-    )
+from app.models import Article, Response, ResponseStatus, Tag, User
+from app.models.article import article_by_path, visible_articles
 
 
 def response_counts(article_ids: Iterable[int]) -> dict[int, int]:
@@ -75,14 +60,6 @@ def paginate(query: Select, page: int, per_page: int) -> ArticlePage:
         pages=max(pagination.pages, 1),
         total=pagination.total or 0,
     )
-
-
-def article_by_path(path: str) -> Article | None:
-    """Find the live article whose permalink is this path."""
-    query = visible_articles().where(Article.path == path).options(
-        selectinload(Article.translations)
-    )
-    return db.session.scalars(query).first()
 
 
 # Articles read for readers' pages, per app: {path: (versions, article)}.

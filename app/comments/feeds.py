@@ -10,9 +10,9 @@ from flask import make_response, render_template
 from sqlalchemy import not_, select
 from sqlalchemy.orm import contains_eager
 
-from app.blog.services import visible_articles
 from app.extensions import db
 from app.models import Article, Response, ResponseStatus
+from app.models.article import visible_articles
 from app.models.types import utcnow
 
 FEED_SIZE = 50

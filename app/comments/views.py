@@ -16,7 +16,6 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 
-from app.blog.services import article_by_path, visible_articles
 from app.comments import bp, feeds, proof, services, subscriptions
 from app.comments.forms import CommentForm, EditCommentForm
 from app.comments.identity import (
@@ -41,6 +40,7 @@ from app.core.pagecache import cached_page, depends_on
 from app.errors import CSRF_HANDLERS, MESSAGES
 from app.extensions import csrf, db, limiter
 from app.models import Article, Response, ResponseStatus
+from app.models.article import article_by_path, visible_articles
 from app.models.types import utcnow
 from app.moderation import settings as site_settings
 from app.templating import permalink

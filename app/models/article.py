@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, Select, String, Table, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
@@ -110,3 +110,28 @@ class Translation(db.Model):
     url: Mapped[str] = mapped_column(String(500))
 
     article: Mapped[Article] = relationship(back_populates="translations")
+
+
+# What readers may see is a query (no job flips a scheduled article's status): every package
+# that lists or finds articles for readers (the blog's pages, the comment feeds, posting a
+# comment) starts from these, so they sit with the model, below all of them.
+def visible_articles(now: datetime | None = None) -> Select:
+    """Select the articles readers can see now, newest first, with what lists show."""
+    now = now or utcnow()
+    return (
+        select(Article)
+        .where(
+            Article.status.in_((ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)),
+            Article.published_at <= now,
+        )
+        .options(selectinload(Article.author), selectinload(Article.tags))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
+
+
+def article_by_path(path: str) -> Article | None:
+    """Find the live article whose permalink is this path."""
+    query = visible_articles().where(Article.path == path).options(
+        selectinload(Article.translations)
+    )
+    return db.session.scalars(query).first()
