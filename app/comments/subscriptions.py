@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Article, Response, ResponseStatus, Subscription
+from app.moderation import notifications
 from app.tasks import after_commit, app_task, send_mail
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -65,7 +66,8 @@ def unsubscribe(subscription: Subscription) -> None:
     db.session.delete(subscription)
 
 
-def announce(response: Response) -> None:
+@notifications.approved.connect
+def announce(response: Response, **_) -> None:
     """Tell the article's confirmed subscribers about a newly approved response."""
     after_commit(notify_subscribers, response.id)
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from blinker import Namespace
 from flask import current_app, url_for
 from huey import crontab
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app.comments import subscriptions
 from app.extensions import db
-from app.models import Response, ResponseKind, ResponseStatus, Role, User
+from app.models import Response, ResponseStatus, Role, User
 from app.models.types import utcnow
 from app.moderation import settings as site_settings
 from app.moderation.settings import NotifyModerators
@@ -66,14 +66,16 @@ def response_held(response: Response) -> None:
         after_commit(mail_moderators_about, response.id)
 
 
-def response_approved(response: Response) -> None:
-    """Tell subscribers, and the article's author if they want it, of an approved response;
-    and the asker who opted in, when it answers their question."""
-    subscriptions.announce(response)
-    if response.parent is not None and response.parent.kind is ResponseKind.QUESTION:
-        from app.questions import notifications as question_mail
+# Sent with each newly approved response (the sender). The discussion's subscriptions and the
+# questions' asker mail listen: moderation knows neither (they import moderation, not the
+# reverse).
+approved = Namespace().signal("response-approved")
 
-        question_mail.answer_approved(response)
+
+def response_approved(response: Response) -> None:
+    """Tell whoever listens (subscribers, the asker) of an approved response, and the
+    article's author if they want it."""
+    approved.send(response)
     if site_settings.load().notify_authors:
         after_commit(mail_author_about, response.id)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.comments import subscriptions
 from app.extensions import db
 from app.models import Response, ResponseKind, Subscription
+from app.moderation import notifications as moderation_mail
 from app.questions import services as questions
 from app.questions.rules import question_slug
 from app.tasks import after_commit, app_task, send_mail
@@ -38,13 +39,15 @@ def subscribe_asker(question: Response, email: str, now: datetime) -> Subscripti
     return subscription
 
 
-def answer_approved(answer: Response) -> None:
+@moderation_mail.approved.connect
+def answer_approved(answer: Response, **_) -> None:
     """Queue the asker's mail about a newly approved reply, when it may answer a question.
 
-    Called for every approved response (the moderation hook knows no questions): only a
-    direct reply can be an answer, and the task decides the rest when it runs.
+    Sent for every approved response (moderation knows no questions): only a direct reply
+    to a question can be an answer, and the task decides the rest when it runs.
     """
-    if answer.parent_id is not None and answer.kind is ResponseKind.COMMENT:
+    if answer.parent is not None and answer.parent.kind is ResponseKind.QUESTION \
+            and answer.kind is ResponseKind.COMMENT:
         after_commit(mail_asker_about_answer, answer.id)
 
 
