@@ -48,9 +48,28 @@ class ArchiveMonth:
 
 
 def archive_months(zone: ZoneInfo, now: datetime | None = None) -> list[ArchiveMonth]:
-    """The months with live articles, newest first, with how many each has (one query of
-    publication dates, grouped here: a month in the site's time zone is not a UTC month)."""
+    """The months with live articles, newest first, with how many each has, kept per process
+    while no article changes and no scheduled one comes out (reading every date costs tens of
+    milliseconds on a big site, and every page rendered for a member shows the list)."""
+    from flask import current_app
+
+    from app.core import freshness
+    from app.core.pagecache import next_change
+
     now = now or utcnow()
+    version = freshness.versions_for(current_app).current((freshness.ARTICLES,))
+    key = (version[freshness.ARTICLES][0], str(zone))
+    kept = current_app.extensions.get("parley_archive_months")
+    if kept is not None and kept[0] == key and (kept[1] is None or now < kept[1]):
+        return kept[2]
+    months = read_archive_months(zone, now)
+    current_app.extensions["parley_archive_months"] = (key, next_change(now), months)
+    return months
+
+
+def read_archive_months(zone: ZoneInfo, now: datetime) -> list[ArchiveMonth]:
+    """The months with live articles, from one query of publication dates, grouped here: a
+    month in the site's time zone is not a UTC month."""
     dates = db.session.scalars(select(Article.published_at).where(
         Article.status.in_((ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)),
         Article.published_at <= now))

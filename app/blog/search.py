@@ -4,7 +4,6 @@ result's highlighted title and excerpt."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.blog.services import response_counts
 from app.core import fulltext
-from app.core.sanitize import strip_tags
+from app.core.text import plain_text
 from app.extensions import db
 from app.models import Article, ArticleStatus
 from app.models.article import PG_DOCUMENT, SEARCH_TABLE
@@ -65,11 +64,6 @@ class PageOutOfRange(Exception):
 def clean_text(raw: str | None) -> str:
     """The search text as shown back and searched: one line, bounded."""
     return " ".join((raw or "").split())[:fulltext.MAX_QUERY_LENGTH]
-
-
-def plain_text(body_html: str) -> str:
-    """The words of an article's sanitised HTML as plain text, blocks kept apart by spaces."""
-    return html.unescape(strip_tags(body_html.replace("<", " <")))
 
 
 def search_articles(raw: str | None, *, page: int, per_page: int,

@@ -39,7 +39,8 @@ def home():
         return redirect(found.path, 301)
     depends_on(freshness.ARTICLES, freshness.DISCUSSIONS)
     page = services.paginate(services.visible_articles(), _page_number(), _per_page())
-    return render_template("blog/home.html", page=page)
+    return render_template("blog/home.html", page=page,
+                           months=archives.archive_months(site_zone()), month_names=month_name)
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/")

@@ -47,16 +47,20 @@ def text_blocks(body_html: str) -> list[str]:
     return [block for part in text.split(_EDGE_MARK) if (block := " ".join(part.split()))]
 
 
+def plain_text(body_html: str) -> str:
+    """An HTML body as one line of plain text, its blocks kept apart: a block that does not
+    end a sentence (a heading, a list item) gets a full stop before the next one."""
+    blocks = text_blocks(body_html)
+    return " ".join(block if index == len(blocks) - 1 or _ENDS_SENTENCE.search(block)
+                    else block + "." for index, block in enumerate(blocks))
+
+
 def excerpt_from_html(body_html: str, words: int = 55) -> str:
     """Return the first words of an HTML body as plain text, with an ellipsis if cut.
 
-    Blocks keep their edges: a block that does not end a sentence (a heading, a list item)
-    gets a full stop before the next one, so "Why it matters" and "Teams ship" never read as
-    one sentence."""
-    blocks = text_blocks(body_html)
-    text = " ".join(block if index == len(blocks) - 1 or _ENDS_SENTENCE.search(block)
-                    else block + "." for index, block in enumerate(blocks))
-    parts = text.split()
+    Blocks keep their edges (`plain_text`), so "Why it matters" and "Teams ship" never read
+    as one sentence."""
+    parts = plain_text(body_html).split()
     if len(parts) <= words:
         return " ".join(parts)
     return " ".join(parts[:words]) + " …"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from app.blog.search import plain_text
 from app.core.fulltext import excerpt, highlight, parse_query
-from app.core.text import excerpt_from_html, text_blocks
+from app.core.text import excerpt_from_html, plain_text, text_blocks
 from app.models import Role
 from tests.factories import make_article, make_user
 
@@ -49,6 +48,6 @@ def test_excerpt_centres_on_the_match_and_escapes():
     assert "&lt;<mark>roadmap</mark>&gt;" in shown and "<roadmap>" not in shown
 
 
-def test_plain_text_of_an_article_keeps_words_apart():
-    assert plain_text("<h2>Title</h2><p>First&nbsp;para &amp; more</p>").split() == \
-        ["Title", "First", "para", "&", "more"]
+def test_plain_text_of_an_article_keeps_words_and_blocks_apart():
+    assert plain_text("<h2>Title</h2><p>First&nbsp;para &amp; <b>more</b></p>") == \
+        "Title. First para & more"

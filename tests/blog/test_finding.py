@@ -25,7 +25,8 @@ def test_search_finds_live_articles_ranked_and_highlighted(client, author):
     make_article(author, title="Roadmaps that survive contact",
                  body="A roadmap is a bet. Roadmaps change.",
                  published_at=datetime(2025, 6, 3, tzinfo=UTC))
-    make_article(author, title="Hiring notes", body="We also talk about the roadmap here.",
+    make_article(author, title="Hiring notes",
+                 body="## Plans\n\nWe also talk about the roadmap here.",
                  published_at=datetime(2025, 6, 4, tzinfo=UTC))
     make_article(author, title="Roadmap draft", body="roadmap roadmap", published=False)
     make_article(author, title="Roadmap soon", published_at=utcnow() + timedelta(days=2))
@@ -34,7 +35,7 @@ def test_search_finds_live_articles_ranked_and_highlighted(client, author):
 
     assert "2 articles match" in html
     assert html.index("<mark>Roadmaps</mark> that survive") < html.index("Hiring notes")
-    assert "about the <mark>roadmap</mark> here" in html
+    assert "Plans. We also talk about the <mark>roadmap</mark> here" in html
     assert "Roadmap draft" not in html and "Roadmap soon" not in html
     assert 'value="roadmap"' in html  # the header's box keeps what was typed
 
@@ -100,6 +101,7 @@ def test_year_and_month_archives(client, author):
     assert '<a href="/2025/06/">June 2025</a> (1)' in month
     assert '<a href="/2023/01/">January 2023</a> (1)' in month
     assert month.index("June 2025</a>") < month.index("March 2025</a>")
+    assert '<a href="/2025/03/">March 2025</a> (1)' in client.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/2025/13/", "/2025/00/", "/2025/07/", "/2024/", "/0000/",
@@ -201,3 +203,18 @@ def test_the_sitemap_is_stored_until_an_article_changes(client, author, count_qu
     assert served.count <= 1  # the versions of its scopes, nothing else
     make_article(author, title="Second")
     assert len(_sitemap(client).findall(f"{SITEMAP}url")) == 2
+
+
+def test_archive_months_follow_new_and_scheduled_articles(app, author):
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Lisbon")
+    make_article(author, published_at=datetime(2025, 5, 31, 23, 30, tzinfo=UTC))  # June there
+    assert archives.archive_months(zone) == [archives.ArchiveMonth(2025, 6, 1)]
+    later = utcnow() + timedelta(hours=1)
+    make_article(author, published_at=later)
+    make_article(author, published_at=datetime(2024, 2, 1, tzinfo=UTC))
+    assert archives.archive_months(zone)[-1] == archives.ArchiveMonth(2024, 2, 1)
+    assert len(archives.archive_months(zone)) == 2  # the scheduled one is not out yet
+    seen = archives.archive_months(zone, now=later + timedelta(minutes=1))
+    assert len(seen) == 3
