@@ -72,9 +72,9 @@ def render_migration_item(type_, obj, autogen_context):
 def include_migration_object(obj, name, type_, reflected, compare_to) -> bool:
     """Leave the full-text search structures to their own DDL (`models/question.py`):
     SQLite's FTS5 table and its shadow tables, PostgreSQL's expression index."""
-    from app.models.question import is_search_object
+    from app.models import article, question
 
-    return not is_search_object(name)
+    return not (question.is_search_object(name) or article.is_search_object(name))
 
 
 # The attributes of an account that readers see (names on articles, the author box, badges).

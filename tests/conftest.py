@@ -166,7 +166,7 @@ def forget_kept(app) -> None:
     between tests (ids and versions start again in an emptied database)."""
     pagecache.pages.clear()
     fragments.clear()
-    for kept in ("parley_articles", "parley_settings"):
+    for kept in ("parley_articles", "parley_settings", "parley_archive_months"):
         app.extensions.pop(kept, None)
 
 

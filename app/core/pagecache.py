@@ -45,7 +45,7 @@ from app.models.types import utcnow
 
 # Cookies that make a page personal: a reader's own pending responses, saved commenter details.
 PERSONAL_COOKIES = ("parley_mine", "parley_commenter")
-CACHED_TYPES = ("text/html", "application/atom+xml")
+CACHED_TYPES = ("text/html", "application/atom+xml", "application/xml")  # xml: the sitemap
 COMPRESSED_TYPES = (*CACHED_TYPES, "application/xml", "text/xml", "application/json", "text/css",
                     "application/javascript", "text/javascript", "text/plain")
 MAX_COMPRESSED = 8 * 1024 * 1024  # bigger pages are sent as they are

@@ -29,10 +29,38 @@ def is_valid_slug(slug: str) -> bool:
     return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug)) and len(slug) <= 200
 
 
+# Where one block of an article ends and the next begins: headings, paragraphs, list items,
+# code blocks, quotes, table cells, line and thematic breaks.
+_BLOCK_EDGE = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|dl|dt|dd|pre|blockquote|div|table|tr|td|th|caption|figure|"
+    r"figcaption|section|article|aside|header|footer|details|summary)\b[^>]*>|<(?:br|hr)\b[^>]*>",
+    re.IGNORECASE)
+_EDGE_MARK = "\ue000"  # a private-use character: no article text holds it, bleach keeps it
+_ENDS_SENTENCE = re.compile(r"[.!?…:;,)\]}\"'”’»]$")
+
+
+def text_blocks(body_html: str) -> list[str]:
+    """The text of each block of an HTML body, in order, each on one line (empty ones left
+    out): a heading, a list item and a code block stay apart."""
+    marked = _BLOCK_EDGE.sub(_EDGE_MARK, body_html)
+    text = html.unescape(strip_tags(marked))
+    return [block for part in text.split(_EDGE_MARK) if (block := " ".join(part.split()))]
+
+
+def plain_text(body_html: str) -> str:
+    """An HTML body as one line of plain text, its blocks kept apart: a block that does not
+    end a sentence (a heading, a list item) gets a full stop before the next one."""
+    blocks = text_blocks(body_html)
+    return " ".join(block if index == len(blocks) - 1 or _ENDS_SENTENCE.search(block)
+                    else block + "." for index, block in enumerate(blocks))
+
+
 def excerpt_from_html(body_html: str, words: int = 55) -> str:
-    """Return the first words of an HTML body as plain text, with an ellipsis if cut."""
-    text = html.unescape(strip_tags(body_html))
-    parts = text.split()
+    """Return the first words of an HTML body as plain text, with an ellipsis if cut.
+
+    Blocks keep their edges (`plain_text`), so "Why it matters" and "Teams ship" never read
+    as one sentence."""
+    parts = plain_text(body_html).split()
     if len(parts) <= words:
         return " ".join(parts)
     return " ".join(parts[:words]) + " …"

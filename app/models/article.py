@@ -5,7 +5,20 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, Select, String, Table, Text, select
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    Table,
+    Text,
+    event,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
@@ -135,3 +148,54 @@ def article_by_path(path: str) -> Article | None:
         selectinload(Article.translations)
     )
     return db.session.scalars(query).first()
+
+
+# --- full-text search over articles ----------------------------------------------------------
+# The same structures as the questions' (models/question.py), over the articles' title and
+# source text: an FTS5 table kept by triggers on SQLite, a GIN index over the accent-folded
+# document on PostgreSQL (the extension and function are made here too, since `create_all`
+# makes this table before the responses). The migration p12a_search runs the same statements.
+SEARCH_TABLE = "article_search"
+SEARCH_INDEX = "ix_articles_search"
+PG_DOCUMENT = ("to_tsvector('simple', parley_unaccent(coalesce(articles.title, '') || ' ' || "
+               "coalesce(articles.body_source, '')))")
+SQLITE_SEARCH_DDL = (
+    f"DROP TABLE IF EXISTS {SEARCH_TABLE}",
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(title, body, "
+    "tokenize = 'unicode61 remove_diacritics 2')",
+    f"""CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN
+          INSERT INTO {SEARCH_TABLE}(rowid, title, body)
+          VALUES (new.id, new.title, new.body_source);
+        END""",
+    f"""CREATE TRIGGER article_search_update AFTER UPDATE OF title, body_source
+        ON articles BEGIN
+          DELETE FROM {SEARCH_TABLE} WHERE rowid = old.id;
+          INSERT INTO {SEARCH_TABLE}(rowid, title, body)
+          VALUES (new.id, new.title, new.body_source);
+        END""",
+    f"""CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
+          DELETE FROM {SEARCH_TABLE} WHERE rowid = old.id;
+        END""",
+)
+PG_SEARCH_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    """CREATE OR REPLACE FUNCTION parley_unaccent(text) RETURNS text
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+       AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$""",
+    f"CREATE INDEX {SEARCH_INDEX} ON articles USING gin ({PG_DOCUMENT})",
+)
+
+
+def _install_search(target, connection, **_kw) -> None:
+    statements = SQLITE_SEARCH_DDL if connection.dialect.name == "sqlite" else \
+        PG_SEARCH_DDL if connection.dialect.name == "postgresql" else ()
+    for statement in statements:
+        connection.execute(DDL(statement))
+
+
+def is_search_object(name: str | None) -> bool:
+    """Tell whether a table or index is part of the articles' search structures."""
+    return bool(name) and (name.startswith(SEARCH_TABLE) or name == SEARCH_INDEX)
+
+
+event.listen(Article.__table__, "after_create", _install_search)

@@ -218,8 +218,8 @@ def test_content_gets_wordpress_paragraphs_and_is_sanitised(small):
     assert "Um fim de CDATA literal: ]]> tem de sobreviver." in pangram.body_source
     assert "Um fim de CDATA literal: ]]&gt; tem de sobreviver." in pangram.body_html
     assert (pangram.comments_open, pangram.pings_open) == (False, True)
-    # An empty CDATA excerpt: the summary comes from the text.
-    assert pangram.excerpt == "" and pangram.summary.startswith("Pangram Ćwiczenie z polskimi")
+    # An empty CDATA excerpt: the summary comes from the text, the heading kept apart.
+    assert pangram.excerpt == "" and pangram.summary.startswith("Pangram. Ćwiczenie z polskimi")
 
 
 def test_autop_adds_paragraphs_and_line_breaks_like_wordpress():
