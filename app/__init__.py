@@ -85,7 +85,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.importers import bp as importers_bp
     from app.linkbacks import bp as linkbacks_bp
     from app.moderation import bp as moderation_bp
-    from app.moderation import question_views  # noqa: F401  (moderating questions)
+    from app.moderation import (
+        dashboard_views,  # noqa: F401  (the dashboard, the audit log)
+        question_views,  # noqa: F401  (moderating questions)
+    )
     from app.questions import bp as questions_bp
     from app.questions import list_views, notifications, views  # noqa: F401  (routes, jobs)
 

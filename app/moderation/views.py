@@ -7,14 +7,12 @@ from dataclasses import replace
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.comments import services as comments
-from app.core.converters import int_arg
-from app.core.permissions import admins_only, roles_required
+from app.core.permissions import roles_required
 from app.core.redirects import local_path
 from app.extensions import db
-from app.models import ModerationEvent, Response, ResponseStatus, Role
+from app.models import Response, ResponseStatus, Role
 from app.models.types import utcnow
 from app.moderation import bp, notifications, queue, services
 from app.moderation import settings as site_settings
@@ -175,15 +173,6 @@ def settings():
         flash("Discussion settings saved.", "success")
         return redirect(url_for("moderation.settings"))
     return render_template("moderation/settings.html", form=form), 422 if form.errors else 200
-
-
-@bp.get("/log")
-@admins_only
-def log():
-    page = db.paginate(select(ModerationEvent).order_by(ModerationEvent.created_at.desc(),
-                                                        ModerationEvent.id.desc()),
-                       page=int_arg(request.args, "page", 1), per_page=50, error_out=False)
-    return render_template("moderation/log.html", page=page)
 
 
 @bp.route("/email/<token>", methods=["GET", "POST"])

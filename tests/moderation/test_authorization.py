@@ -28,10 +28,6 @@ def staff(ok: int) -> dict[str, int | str]:
     return {"guest": LOGIN, "member": 403, "author": 403, "moderator": ok, "admin": ok}
 
 
-def admins(ok: int) -> dict[str, int | str]:
-    return {**staff(ok), "moderator": 403}
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """What a moderation request could change."""
@@ -84,7 +80,9 @@ PAGES = [
     Page("edit", "/moderation/{id}/edit", staff(200)),
     Page("reply", "/moderation/{id}/reply", staff(200)),
     Page("settings", "/moderation/settings", staff(200)),
-    Page("log", "/moderation/log", admins(200)),
+    Page("log", "/moderation/log", staff(200)),
+    Page("history", "/moderation/log?response={id}", staff(200)),
+    Page("dashboard", "/moderation/dashboard", staff(200)),
 ]
 
 ACTIONS = [

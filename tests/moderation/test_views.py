@@ -457,34 +457,3 @@ def test_a_reply_refused_after_approving_shows_and_keeps_the_comment_pending(mod
     assert "Replying approves this comment too." in page
     assert statuses(db, question) == [S.PENDING] and event_count(db) == 0
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1
-
-
-# --- the audit log ---------------------------------------------------------------------------
-
-def log_rows(page: str) -> list[tuple[str, ...]]:
-    """(who, did, response, status change, via) of each row, newest first."""
-    cells = re.findall(r"<tr>\s*<td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>"
-                       r"\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", page, re.S)
-    return [tuple(htmllib.unescape(c) for c in row_cells) for row_cells in cells]
-
-
-def test_the_audit_log_lists_actions_and_keeps_deleted_responses(forms, db):
-    admin = make_user(Role.ADMIN, name="Ada Admin")
-    forms.login(admin.email, PASSWORD)
-    article = make_article()
-    kept = pending(article, "Kept words", author_name="Kim")
-    gone = pending(article, "Spammy words", author_name="Sam")
-    act(forms, row_action("approve", kept, S.PENDING))
-    act(forms, row_action("spam", gone, S.PENDING))
-    act(forms, row_action("delete", gone, S.SPAM))
-    assert statuses(db, kept, gone) == [S.APPROVED, None]
-
-    page = page_of(forms, "/moderation/log")
-    assert log_rows(page) == [
-        ("Ada Admin", "delete", f"#{gone} (deleted): comment #{gone} by Sam: Spammy words",
-         "spam → gone", "queue"),
-        ("Ada Admin", "spam", f"#{gone} (deleted): comment #{gone} by Sam: Spammy words",
-         "pending → spam", "queue"),
-        ("Ada Admin", "approve", f"#{kept}: comment #{kept} by Kim: Kept words",
-         "pending → approved", "queue"),
-    ]
