@@ -1,8 +1,17 @@
-"""Admin pages: the user list and the user editor."""
+"""Admin pages: the user list, the user editor, the outbox and Tools → Export."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_remembered, login_user
 
 from app.admin import services
@@ -10,9 +19,11 @@ from app.admin.forms import UserForm
 from app.auth import services as accounts
 from app.auth.services import EmailTaken
 from app.core.converters import int_arg
-from app.core.permissions import admins_only
+from app.core.permissions import admins_only, writers_only
 from app.extensions import db
+from app.importers import wxr_export
 from app.models import Role, User
+from app.models.types import utcnow
 
 from . import bp
 
@@ -56,3 +67,28 @@ def outbox():
     page = db.paginate(services.outbox_query(), page=int_arg(request.args, "page", 1),
                        per_page=50, error_out=False)
     return render_template("admin/outbox.html", page=page)
+
+
+@bp.get("/export/")
+@writers_only
+def export():
+    """Tools → Export: the whole site or one author's articles, as WordPress names it."""
+    authors = services.export_authors() if current_user.is_admin else [current_user]
+    return render_template("admin/export.html", authors=authors)
+
+
+@bp.get("/export/download")
+@writers_only
+def export_download():
+    """The WXR file, streamed in chunks as it is written (a GET: it changes nothing)."""
+    try:
+        author = services.export_author(current_user, int_arg(request.args, "author", 0) or None)
+    except services.ExportNotAllowed:
+        abort(403)
+    now = utcnow()
+    name = wxr_export.export_filename(current_app.config["SITE_NAME"], now, author)
+    chunks = wxr_export.stream_export(now=now, author_id=author.id if author else None)
+    return Response(chunks,
+                    mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
