@@ -97,3 +97,14 @@ class AccountForm(ProfileFields):
     def validate_current_password(self, field):
         if self.new_password.data and not field.data:
             raise ValidationError("Enter your current password to change it.")
+
+
+class SetPasswordForm(Form):
+    """An invited person's first password."""
+
+    password = PasswordField("New password", validators=[DataRequired("Choose a password."),
+                                                         StrongPassword()])
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired("Repeat the password."),
+                    EqualTo("password", "The two passwords differ.")])

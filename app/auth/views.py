@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_remembered, login_required, login_user, logout_user
 
-from app.auth import bp, services, throttle
-from app.auth.forms import AccountForm, LoginForm, RegisterForm
+from app.auth import bp, invitations, services, throttle
+from app.auth.forms import AccountForm, LoginForm, RegisterForm, SetPasswordForm
 from app.core.redirects import local_path
 from app.extensions import db
 
@@ -71,12 +71,15 @@ def login():
         except throttle.TooManyAttempts as refusal:
             return _too_many("auth/login.html", refusal, form=form)
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and not user.is_active:
+            error = "This account is disabled. Ask the site's admin if you think it should not be."
+        elif user is not None:
             trusted = throttle.login_succeeded(attempt)
             login_user(user, remember=form.remember.data)
             return _trust_this_browser(redirect(_safe_next(request.args.get("next"))), trusted)
-        throttle.login_failed(attempt)
-        error = "That email and password don't match an account."
+        else:
+            throttle.login_failed(attempt)
+            error = "That email and password don't match an account."
     return render_template("auth/login.html", form=form, error=error), _form_status()
 
 
@@ -121,3 +124,22 @@ def account():
                   "account is logged out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form), status, headers
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """An invitation's link: the invited person chooses a password, then is logged in."""
+    try:
+        user = invitations.read_invitation(token)
+    except invitations.BadInvitation as bad:
+        return render_template("auth/set_password.html", problem=str(bad), form=None), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        services.end_sessions(user)  # the link is used up
+        db.session.commit()
+        login_user(user)
+        flash(f"Welcome, {user.name}. Your password is set.", "success")
+        return redirect(url_for("blog.home"))
+    return render_template("auth/set_password.html", form=form, user=user,
+                           problem=None), _form_status()

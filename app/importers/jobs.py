@@ -37,7 +37,7 @@ from app.database import is_busy_error
 from app.extensions import db
 from app.importers import services
 from app.importers.wxr import CountingReader, WxrError, import_wxr
-from app.models import ImportJob
+from app.models import ImportJob, ImportState
 from app.models.types import utcnow
 from app.tasks import app_periodic_task
 
@@ -73,13 +73,13 @@ def _reason(error: BaseException, job_id: int) -> str:
 def _heartbeat(job_id: int, bytes_done: int) -> None:
     """Start a transaction with a write to the job row: progress, and proof of life."""
     changed = db.session.execute(
-        update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "running")
+        update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == ImportState.RUNNING)
         .values(bytes_done=bytes_done, heartbeat_at=utcnow())).rowcount
     if not changed:
         raise ImportCancelled()
 
 
-def _mark(job_id: int, state: str, *, only_from: tuple[str, ...], **values) -> bool:
+def _mark(job_id: int, state: ImportState, *, only_from: tuple[ImportState, ...], **values) -> bool:
     """Move the job to `state` if it is in one of `only_from`; commit; tell whether it moved."""
     moved = db.session.execute(
         update(ImportJob).where(ImportJob.id == job_id, ImportJob.state.in_(only_from))
@@ -120,8 +120,8 @@ def _import(job_id: int, path: Path, progress: Callable[[int], None] | None,
                              checkpoint=checkpoint,
                              progress=(lambda: progress(reader.done)) if progress else None)
     done = db.session.execute(
-        update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "running")
-        .values(state="done", summary=json.dumps(summary.as_dict()), bytes_done=total,
+        update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == ImportState.RUNNING)
+        .values(state=ImportState.DONE, summary=json.dumps(summary.as_dict()), bytes_done=total,
                 finished_at=utcnow(), heartbeat_at=utcnow())).rowcount
     if not done:
         raise ImportCancelled()
@@ -143,21 +143,21 @@ def run_job(job_id: int, *, path: Path | None = None,
     source = path or Path(job.stored_path)
     db.session.rollback()
     try:
-        if not _mark(job_id, "running", only_from=("queued",)):
+        if not _mark(job_id, ImportState.RUNNING, only_from=(ImportState.QUEUED,)):
             return db.session.get(ImportJob, job_id)  # run already, or given up on
         try:
             _import(job_id, source, progress, after_batch)
         except BaseException as error:
             db.session.rollback()
             if not isinstance(error, ImportCancelled):
-                _mark(job_id, "failed", only_from=services.ACTIVE,
+                _mark(job_id, ImportState.FAILED, only_from=services.ACTIVE,
                       error=_reason(error, job_id), finished_at=utcnow())
             _undo(job_id)
             if not isinstance(error, Exception):
                 raise
     except BaseException:
         db.session.rollback()
-        _mark(job_id, "failed", only_from=services.ACTIVE, finished_at=utcnow(),
+        _mark(job_id, ImportState.FAILED, only_from=services.ACTIVE, finished_at=utcnow(),
               error="The import could not start; nothing was kept. Try again.")
         raise
     finally:
@@ -169,19 +169,21 @@ def run_job(job_id: int, *, path: Path | None = None,
 def recover_stopped_imports(now: datetime) -> int:
     """Fail and undo the imports whose worker is gone, finish undos that were cut short and
     remove uploads nobody needs; return how many jobs were given up on."""
-    stalled = and_(ImportJob.state == "running", or_(
+    stalled = and_(ImportJob.state == ImportState.RUNNING, or_(
         ImportJob.heartbeat_at < now - STALLED_AFTER,
         and_(ImportJob.heartbeat_at.is_(None), ImportJob.created_at < now - STALLED_AFTER)))
-    unstarted = and_(ImportJob.state == "queued", ImportJob.created_at < now - UNSTARTED_AFTER)
+    unstarted = and_(ImportJob.state == ImportState.QUEUED,
+                     ImportJob.created_at < now - UNSTARTED_AFTER)
     lost = list(db.session.execute(select(ImportJob.id, ImportJob.state)
                                    .where(or_(stalled, unstarted))))
     db.session.rollback()  # end the read: each change below begins with a write
     given_up = 0
     for job_id, state in lost:
-        message = STOPPED if state == "running" else NEVER_STARTED
-        given_up += _mark(job_id, "failed", only_from=(state,), error=message, finished_at=now)
-    for job_id in db.session.scalars(select(ImportJob.id).where(ImportJob.state == "failed")
-                                     .order_by(ImportJob.id)).all():
+        message = STOPPED if state is ImportState.RUNNING else NEVER_STARTED
+        given_up += _mark(job_id, ImportState.FAILED, only_from=(state,), error=message,
+                          finished_at=now)
+    failed = select(ImportJob.id).where(ImportJob.state == ImportState.FAILED)
+    for job_id in db.session.scalars(failed.order_by(ImportJob.id)).all():
         if services.owns_rows(job_id):
             db.session.rollback()
             _undo(job_id)

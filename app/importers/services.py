@@ -16,12 +16,12 @@ from werkzeug.datastructures import FileStorage
 
 from app.core import freshness
 from app.extensions import db
-from app.models import Article, ImportJob, Response, Tag, User
+from app.models import Article, ImportJob, ImportState, Response, Tag, User
 from app.models.types import utcnow
 from app.tasks import after_commit, app_task
 
 UNDO_CHUNK = 2000
-ACTIVE = ("queued", "running")
+ACTIVE = (ImportState.QUEUED, ImportState.RUNNING)
 
 
 class ImportRefused(Exception):
@@ -91,7 +91,7 @@ def start_import(upload: FileStorage) -> ImportJob:
 
 def progress_percent(job: ImportJob) -> int:
     """How far the import has read its file, from what its last batch committed."""
-    if job.state == "done" or not job.bytes_total:
+    if job.state is ImportState.DONE or not job.bytes_total:
         return 100
     return min(100, int(100 * job.bytes_done / job.bytes_total))
 

@@ -10,11 +10,13 @@ from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select, true
+from sqlalchemy.orm import Session, selectinload
 
+from app.core.text import slugify
 from app.extensions import db
 from app.models import Article, ArticleStatus, Response, ResponseKind, ResponseStatus, Tag, User
+from app.models.article import article_tags
 
 STATUS = {ArticleStatus.PUBLISHED: "publish", ArticleStatus.SCHEDULED: "future",
           ArticleStatus.DRAFT: "draft"}
@@ -52,17 +54,71 @@ def _wp_post_id(article: Article) -> int:
     return article.wp_post_id or article.id
 
 
-def export_wxr(out: TextIO, *, site_url: str, now: datetime) -> dict[str, int]:
-    """Stream the whole site as WXR 1.2 into `out`; return what was written."""
-    zone = ZoneInfo(current_app.config["SITE_TIMEZONE"])
-    counts = {"authors": 0, "tags": 0, "articles": 0, "responses": 0}
-    for chunk in _document(site_url, now, zone, counts):
+EXPORT_BATCH = 100  # articles per batch: one query for them, one for their tags, one for
+# their responses (read 500 rows at a time), whatever the size of the site
+CHUNK_CHARS = 64 * 1024  # what a streamed download hands the server at a time
+
+
+def export_wxr(out: TextIO, *, site_url: str, now: datetime,
+               author_id: int | None = None) -> dict[str, int]:
+    """Stream the whole site (or one author's articles) as WXR 1.2 into `out`; return what
+    was written."""
+    counts = _new_counts()
+    for chunk in wxr_chunks(site_url=site_url, now=now, author_id=author_id, counts=counts):
         out.write(chunk)
     return counts
 
 
-def _document(site_url: str, now: datetime, zone: ZoneInfo, counts: dict) -> Iterator[str]:
-    config = current_app.config
+def _new_counts() -> dict[str, int]:
+    return {"authors": 0, "tags": 0, "articles": 0, "responses": 0}
+
+
+def wxr_chunks(*, site_url: str, now: datetime, author_id: int | None = None,
+               counts: dict | None = None, config=None, session=None) -> Iterator[str]:
+    """The export as text chunks of about CHUNK_CHARS, for a streamed download: memory stays
+    bounded by one batch of articles, and the queries per batch stay constant. `config` and
+    `session` default to the current app's."""
+    config = config if config is not None else current_app.config
+    session = session if session is not None else db.session
+    zone = ZoneInfo(config["SITE_TIMEZONE"])
+    parts: list[str] = []
+    size = 0
+    for part in _document(session, config, site_url, now, zone,
+                          _new_counts() if counts is None else counts, author_id):
+        parts.append(part)
+        size += len(part)
+        if size >= CHUNK_CHARS:
+            yield "".join(parts)
+            parts, size = [], 0
+    if parts:
+        yield "".join(parts)
+
+
+def stream_export(*, now: datetime, author_id: int | None) -> Iterator[bytes]:
+    """The export as UTF-8 chunks for a streamed response. It is read after the view has
+    returned and its request has ended, so it reads through a database session of its own
+    (on the app's engine), closed when the download ends or is cut off."""
+    engine, config = db.engine, dict(current_app.config)
+
+    def chunks() -> Iterator[bytes]:
+        with Session(engine) as session:
+            for chunk in wxr_chunks(site_url=config["SITE_URL"], now=now, author_id=author_id,
+                                    config=config, session=session):
+                yield chunk.encode()
+
+    return chunks()
+
+
+def export_filename(site_name: str, now: datetime, author: User | None = None) -> str:
+    """What the download is called, as WordPress names its exports."""
+    base = slugify(site_name) or "site"
+    if author is not None:
+        base += f".{author.slug}"
+    return f"{base}.wordpress.{now:%Y-%m-%d}.xml"
+
+
+def _document(session, config, site_url: str, now: datetime, zone: ZoneInfo, counts: dict,
+              author_id: int | None = None) -> Iterator[str]:
     yield ('<?xml version="1.0" encoding="UTF-8" ?>\n'
            '<rss version="2.0"\n'
            '\txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"\n'
@@ -76,9 +132,10 @@ def _document(site_url: str, now: datetime, zone: ZoneInfo, counts: dict) -> Ite
            "\t<language>en</language>\n\t<wp:wxr_version>1.2</wp:wxr_version>\n"
            f"\t<wp:base_site_url>{escape(site_url)}</wp:base_site_url>\n"
            f"\t<wp:base_blog_url>{escape(site_url)}</wp:base_blog_url>\n")
+    mine = Article.author_id == author_id if author_id is not None else true()
     authors = {}
-    for user in db.session.scalars(select(User).where(
-            User.id.in_(select(Article.author_id))).order_by(User.id)):
+    for user in session.scalars(select(User).where(
+            User.id.in_(select(Article.author_id).where(mine))).order_by(User.id)):
         login = user.wp_login or user.slug
         authors[user.id] = login
         counts["authors"] += 1
@@ -88,21 +145,48 @@ def _document(site_url: str, now: datetime, zone: ZoneInfo, counts: dict) -> Ite
                f"<wp:author_display_name>{cdata(as_html(user.name))}</wp:author_display_name>"
                f"<wp:author_first_name>{cdata('')}</wp:author_first_name>"
                f"<wp:author_last_name>{cdata('')}</wp:author_last_name></wp:author>\n")
-    for tag in db.session.scalars(select(Tag).order_by(Tag.id)):
+    tags = select(Tag).order_by(Tag.id)
+    if author_id is not None:
+        tags = tags.where(Tag.id.in_(select(article_tags.c.tag_id).join(
+            Article, Article.id == article_tags.c.article_id).where(mine)))
+    for tag in session.scalars(tags):
         counts["tags"] += 1
         yield (f"\t<wp:tag><wp:term_id>{tag.id}</wp:term_id><wp:tag_slug>{cdata(tag.slug)}"
                f"</wp:tag_slug><wp:tag_name>{cdata(as_html(tag.name))}</wp:tag_name></wp:tag>\n")
-    articles = db.session.scalars(select(Article).options(selectinload(Article.tags))
-                                  .order_by(Article.id).execution_options(yield_per=100))
-    for article in articles:
-        counts["articles"] += 1
-        yield from _item(article, authors, site_url, zone, counts)
-    yield from _questions_item(site_url, now, zone, counts)
+    last_id = 0
+    while True:
+        batch = list(session.scalars(
+            select(Article).options(selectinload(Article.tags))
+            .where(mine, Article.id > last_id).order_by(Article.id).limit(EXPORT_BATCH)))
+        if not batch:
+            break
+        last_id = batch[-1].id
+        yield from _batch(session, batch, authors, site_url, zone, counts)
+    if author_id is None:
+        yield from _questions_item(session, site_url, now, zone, counts)
     yield "</channel>\n</rss>\n"
 
 
-def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
-          counts: dict) -> Iterator[str]:
+def _batch(session, batch: list[Article], authors: dict, site_url: str, zone: ZoneInfo,
+           counts: dict) -> Iterator[str]:
+    """A batch of items, their responses from one query read in article and thread order."""
+    responses = iter(session.scalars(
+        select(Response).where(Response.article_id.in_([a.id for a in batch]))
+        .options(selectinload(Response.question_tags))
+        .order_by(Response.article_id, Response.path).execution_options(yield_per=500)))
+    pending = next(responses, None)
+    for article in batch:
+        counts["articles"] += 1
+        yield from _item_head(article, authors, site_url, zone)
+        while pending is not None and pending.article_id == article.id:
+            counts["responses"] += 1
+            yield _comment(pending, zone)
+            pending = next(responses, None)
+        yield "\t</item>\n"
+
+
+def _item_head(article: Article, authors: dict, site_url: str,
+               zone: ZoneInfo) -> Iterator[str]:
     local, gmt = _dates(article.published_at, zone)
     link = site_url.rstrip("/") + (article.path or f"/?p={_wp_post_id(article)}")
     guid = article.wp_guid or f"{site_url.rstrip('/')}/?p={article.id}"
@@ -131,12 +215,10 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
     for tag in article.tags:
         yield (f"\t\t<category domain=\"post_tag\" nicename={quoteattr(tag.slug)}>"
                f"{cdata(as_html(tag.name))}</category>\n")
-    yield from _comments(Response.article_id == article.id, zone, counts)
-    yield "\t</item>\n"
 
 
-def _comments(where, zone: ZoneInfo, counts: dict) -> Iterator[str]:
-    responses = db.session.scalars(select(Response).where(where)
+def _comments(session, where, zone: ZoneInfo, counts: dict) -> Iterator[str]:
+    responses = session.scalars(select(Response).where(where)
                                    .options(selectinload(Response.question_tags))
                                    .order_by(Response.path).execution_options(yield_per=500))
     for response in responses:
@@ -144,11 +226,11 @@ def _comments(where, zone: ZoneInfo, counts: dict) -> Iterator[str]:
         yield _comment(response, zone)
 
 
-def _questions_item(site_url: str, now: datetime, zone: ZoneInfo,
+def _questions_item(session, site_url: str, now: datetime, zone: ZoneInfo,
                     counts: dict) -> Iterator[str]:
     """One private item of our own type for the questions asked about no article (and their
     answers), written only when there are some."""
-    if db.session.scalar(select(Response.id).where(Response.article_id.is_(None)).limit(1)) \
+    if session.scalar(select(Response.id).where(Response.article_id.is_(None)).limit(1)) \
             is None:
         return
     local, gmt = _dates(now, zone)
@@ -163,7 +245,7 @@ def _questions_item(site_url: str, now: datetime, zone: ZoneInfo,
            f"\t\t<wp:post_name>{cdata('questions')}</wp:post_name>\n"
            f"\t\t<wp:status>{cdata('private')}</wp:status>\n"
            f"\t\t<wp:post_type>{QUESTIONS_POST_TYPE}</wp:post_type>\n")
-    yield from _comments(Response.article_id.is_(None), zone, counts)
+    yield from _comments(session, Response.article_id.is_(None), zone, counts)
     yield "\t</item>\n"
 
 

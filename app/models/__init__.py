@@ -5,7 +5,14 @@ from app.models.linkback import OutgoingLinkback, WebmentionRequest
 from app.models.moderation import ModerationEvent
 from app.models.question import HelpfulVote, QuestionTag
 from app.models.response import Response, ResponseKind, ResponseStatus
-from app.models.site import CacheScope, ImportJob, OutboxMessage, SiteSetting, Subscription
+from app.models.site import (
+    CacheScope,
+    ImportJob,
+    ImportState,
+    OutboxMessage,
+    SiteSetting,
+    Subscription,
+)
 from app.models.user import Role, User
 
 __all__ = [
@@ -14,6 +21,7 @@ __all__ = [
     "CacheScope",
     "HelpfulVote",
     "ImportJob",
+    "ImportState",
     "ModerationEvent",
     "OutboxMessage",
     "OutgoingLinkback",

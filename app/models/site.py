@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -71,6 +72,21 @@ class CacheScope(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ImportState(enum.StrEnum):
+    """Where an import job is: waiting for the queue, importing, or ended one way or the other."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+# Stored as the plain strings the column always held (VARCHAR(20), no database enum type).
+IMPORT_STATE_ENUM = Enum(ImportState, name="import_state", native_enum=False, length=20,
+                         create_constraint=False, validate_strings=True,
+                         values_callable=lambda e: [m.value for m in e])
+
+
 class ImportJob(db.Model):
     """A WXR file uploaded from the browser and imported by the task queue."""
 
@@ -79,7 +95,7 @@ class ImportJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
     stored_path: Mapped[str] = mapped_column(String(500))
-    state: Mapped[str] = mapped_column(String(20), default="queued")  # running, done, failed
+    state: Mapped[ImportState] = mapped_column(IMPORT_STATE_ENUM, default=ImportState.QUEUED)
     bytes_total: Mapped[int] = mapped_column(default=0)
     bytes_done: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str] = mapped_column(Text, default="")

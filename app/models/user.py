@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     # Part of every session and remember-me cookie: bumping it (log out, new password) ends
     # them all, wherever they were copied to.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When an admin disabled the account: it cannot log in and its sessions have ended.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The import that created this account (a failed import removes what it created).
     import_job_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
@@ -60,6 +62,11 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Flask-Login's id for sessions and remember cookies: "<id>:<session_version>"."""
         return f"{self.id}:{self.session_version or 0}"
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login's check: a disabled account neither logs in nor keeps a session."""
+        return self.disabled_at is None
 
     @property
     def can_write(self) -> bool:

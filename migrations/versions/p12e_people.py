@@ -17,8 +17,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # A nullable column: added in place, no batch rebuild of users.
+    op.add_column('users', sa.Column('disabled_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('users') as batch_op:
+        batch_op.drop_column('disabled_at')
