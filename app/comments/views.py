@@ -17,7 +17,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 
 from app.blog.services import article_by_path, visible_articles
-from app.comments import bp, feeds, proof, services, subscriptions
+from app.comments import bp, feeds, proof, services, subscriptions, wording
 from app.comments.forms import CommentForm, EditCommentForm
 from app.comments.identity import (
     current_commenter,
@@ -97,6 +97,15 @@ def response_link(response: Response) -> str:
     """Where a response is read: its place in the article's discussion (or the question's
     page, for a question of its own)."""
     return response_url(response)
+
+
+@bp.app_template_filter("plural")
+def plural_filter(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`{{ n|plural('response') }}`: "1 response", "2 responses"."""
+    return wording.plural(count, singular, plural_form)
+
+
+bp.add_app_template_global(wording.page_numbers, "page_numbers")
 
 
 def _comment_rate() -> str:

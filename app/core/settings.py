@@ -39,6 +39,8 @@ class DiscussionSettings:
     notify_moderators: str = "each"
     notify_authors: bool = True
     purge_after_days: int = 30
+    # Close comments and pings on articles older than this many days (0: never).
+    close_after_days: int = 0
     # Linkbacks: shown in their place in the discussion or in their own list under it; a
     # trackback whose page does not link back is stored as spam ("spam") or refused
     # ("refuse"); published articles notify the pages they link to.

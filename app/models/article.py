@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -66,6 +66,8 @@ class Article(db.Model):
     reprint_url: Mapped[str] = mapped_column(String(500), default="")
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
     pings_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Open regardless of age: the site's "close after N days" passes this article by.
+    keep_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # TrackBack URLs the author asked to ping, one per line (links in the text are found).
     trackback_urls: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Where an imported post came from: WordPress's post id and GUID (imports match on them).
