@@ -248,9 +248,13 @@ def edit(response_id: int):
         422 if form.errors else 200
 
 
-@bp.post("/comment/<int:response_id>/delete")
+@bp.route("/comment/<int:response_id>/delete", methods=["GET", "POST"])
 def delete(response_id: int):
+    """Ask whether to delete one's own comment (GET), and delete it on the button's POST."""
     response = _own_recent(response_id)
+    if request.method == "GET":
+        return render_template("comments/delete.html", response=response,
+                               what="question" if response.is_question else "comment")
     services.delete_own(response, current_commenter())
     db.session.commit()
     # The note shows at the top of the responses, where the browser lands.
