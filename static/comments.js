@@ -30,7 +30,7 @@
     if (input) input.value = id || "";
     var heading = section.querySelector("#respond-heading");
     if (heading) {
-      heading.textContent = id ? "Reply to " : "Leave a Comment";
+      heading.textContent = id ? "Reply to " : "Leave a comment";
       if (id) {
         // Isolated, as the server shows names: a name's direction cannot turn the heading.
         var who = document.createElement("bdi");

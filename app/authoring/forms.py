@@ -34,6 +34,9 @@ class ArticleForm(Form):
                     "For example: Português, https://…")
     comments_open = BooleanField("Allow comments", default=True)
     pings_open = BooleanField("Allow trackbacks, pingbacks and webmentions", default=True)
+    keep_open = BooleanField(
+        "Keep open regardless of age",
+        description="Otherwise the site's setting closes comments and pings after some days.")
     trackback_urls = TextAreaField(
         "Send trackbacks to", validators=[Optional(), Length(max=10_000)],
         description="One TrackBack URL per line (a page that takes trackbacks gives it). Each "

@@ -41,6 +41,7 @@ class ArticleInput:
     translations: list[tuple[str, str]] = field(default_factory=list)
     comments_open: bool = True
     pings_open: bool = True
+    keep_open: bool = False  # open regardless of the site's "close after N days"
     # TrackBack URLs to ping once the article is live, as typed (cleaned when saved).
     trackback_urls: list[str] = field(default_factory=list)
 
@@ -247,6 +248,7 @@ def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime
                             for link in links]
     article.comments_open = data.comments_open
     article.pings_open = data.pings_open
+    article.keep_open = data.keep_open
     article.trackback_urls = trackback_urls
     if data.publish_at is not None and not fixed:
         article.published_at = data.publish_at

@@ -36,6 +36,7 @@ def _input_from(form: ArticleForm) -> services.ArticleInput:
         translations=services.parse_translations(form.translations.data or "")[0],
         comments_open=form.comments_open.data,
         pings_open=form.pings_open.data,
+        keep_open=form.keep_open.data,
         trackback_urls=services.parse_trackback_urls(form.trackback_urls.data or "")[0],
     )
 
@@ -57,6 +58,7 @@ def _fill_from(form: ArticleForm, article: Article) -> None:
         "translations": services.format_translations(article),
         "comments_open": article.comments_open,
         "pings_open": article.pings_open,
+        "keep_open": article.keep_open,
         "trackback_urls": article.trackback_urls,
     })
 

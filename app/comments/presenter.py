@@ -12,7 +12,7 @@ from flask import current_app, get_flashed_messages, render_template, request, u
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from app.comments import fragments, services
+from app.comments import closing, fragments, services
 from app.comments.forms import CommentForm
 from app.comments.identity import DETAIL_MARKERS, current_commenter, form_stamp, saved_details
 from app.comments.services import Commenter
@@ -29,6 +29,7 @@ from app.core import pagecache
 from app.core.converters import int_arg
 from app.extensions import db
 from app.models import Article, QuestionTag, Response, ResponseKind
+from app.models.types import utcnow
 from app.moderation import settings as site_settings
 from app.moderation.settings import Avatars
 from app.templating import permalink, site_url_for
@@ -80,14 +81,47 @@ def split_notes(shown_ids: set[int]) -> tuple[list, dict[int, list]]:
     return general, beside
 
 
-def linkback_endpoints(article: Article) -> dict[str, str] | None:
+def openness(article: Article, settings=None, now=None) -> tuple[closing.Openness,
+                                                                  closing.Openness]:
+    """Whether the article takes comments and linkbacks now (the one rule, app/comments/
+    closing.py), with the settings of this request."""
+    settings = settings or site_settings.load()
+    now = now or utcnow()
+    return (closing.comments(article, settings.close_after_days, now),
+            closing.pings(article, settings.close_after_days, now))
+
+
+def closes_next(*states: closing.Openness):
+    """The moment the first of these open discussions closes by age, or None."""
+    return min((s.closes_at for s in states if s.open and s.closes_at), default=None)
+
+
+def visible_count(threads) -> tuple[int, int]:
+    """What the reader sees counted: the approved responses and, apart, their own held ones
+    shown on this page (which nobody else sees, so a stored page never counts them)."""
+    held = sum(1 for row in threads.responses if row.is_pending)
+    return threads.approved + held, held
+
+
+def reply_name(reply_to: int | None, article: Article) -> str | None:
+    """The name of the person a no-JavaScript reply (`?replytocom=`) answers."""
+    if not reply_to:
+        return None
+    parent = db.session.get(Response, reply_to)
+    if parent is None or parent.article_id != article.id:
+        return None
+    return parent.display_name
+
+
+def linkback_endpoints(article: Article, pings: closing.Openness | None = None
+                       ) -> dict[str, str] | None:
     """Where other sites send this article their linkbacks: pingback, webmention, trackback.
 
     None when the article takes no pings: advertising an endpoint that can only answer
     "closed" would just invite requests to refuse. Absolute, from SITE_URL, so that a cached
     page advertises the same addresses whoever asked for it.
     """
-    if not article.pings_open:
+    if not (pings or openness(article)[1]).open:
         return None
     return {"pingback": site_url_for("linkbacks.xmlrpc"),
             "webmention": site_url_for("linkbacks.webmention"),
@@ -127,6 +161,9 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
     settings = site_settings.load()
     commenter = current_commenter()
     threads = thread_page(article, commenter, settings, int_arg(request.args, "cpage", 1))
+    comments_state, pings_state = openness(article, settings, commenter.now)
+    # A discussion that closes by age closes with no write: the stored page ends then.
+    pagecache.fresh_until(closes_next(comments_state, pings_state))
     if form is None and request.method == "GET":
         # The form as every reader first gets it: kept rendered, with this reader's values.
         reply_to = int_arg(request.args, "replytocom", None)
@@ -141,12 +178,14 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
     notes, notes_beside = split_notes(threads.ids)
     discussion = Assembly(article, settings, commenter, site=threads.site, page=threads.page,
                           statuses=question_statuses(threads.responses),
-                          notes_beside=notes_beside,
+                          notes_beside=notes_beside, comments_open=comments_state.open,
                           form=(reply_to, comment_form) if reply_to else None)
     roots, pings, mentions = discussion.render([threads.roots, threads.pings, threads.mentions])
-    endpoints = linkback_endpoints(article)
+    endpoints = linkback_endpoints(article, pings_state)
+    shown, held = visible_count(threads)
     return render_template(
-        "blog/article.html", article=article, response_count=threads.approved,
+        "blog/article.html", article=article, response_count=shown, held_count=held,
+        comments_state=comments_state,
         threads=threads, reactions=reactions_for(article) if threads.reactions else Reactions(),
         linkback_endpoints=endpoints, preview=preview, reply_to=reply_to, settings=settings,
         notes=notes, comment_form=comment_form,
@@ -157,9 +196,16 @@ def render_article_page(article: Article, *, form: CommentForm | None = None,
 
 def comment_form_html(article: Article, form: CommentForm, preview: str | None,
                       reply_to: int | None) -> Markup:
-    """The comment form (under the article, or under the response replied to)."""
+    """The comment form (under the article, or under the response replied to), or why the
+    article takes no comments."""
+    settings = site_settings.load()
+    state = openness(article, settings)[0]
+    closed_reason = None if state.open else \
+        closing.closed_message(state, settings.close_after_days)
     return Markup(render_template("_partials/comment_form.html", article=article, form=form,
-                                  preview=preview, reply_to=reply_to))
+                                  preview=preview, reply_to=reply_to,
+                                  reply_name=reply_name(reply_to, article),
+                                  comments_open=state.open, closed_reason=closed_reason))
 
 
 # Where the blank comment form keeps one reader's values (see `blank_comment_form`).
@@ -182,7 +228,10 @@ def blank_comment_form(article: Article, reply_to: int | None, commenter: Commen
     details = saved_details() if commenter.user is None else {}
     caches = fragments.caches_for(current_app)
     member = commenter.user
-    key = ("comment form", article.id, article.updated_at, bool(reply_to),
+    settings = site_settings.load()
+    state = openness(article, settings)[0]
+    key = ("comment form", article.id, article.updated_at, reply_to, state.open,
+           settings.close_after_days,
            (member.id, member.name) if member is not None else None, bool(details), site)
     parts = caches.forms.get(key)
     csrf_token = current_app.jinja_env.globals["csrf_token"]()
@@ -224,7 +273,8 @@ def render_response_fragment(article: Article, response: Response):
     row = ThreadRow.of(response)
     node = Node(row, depth=min(response.depth, settings.thread_depth - 1))
     assembly = Assembly(article, settings, commenter, site=fragments.site_stamp(), page=None,
-                        statuses=question_statuses([row]), notes_beside={}, form=None)
+                        statuses=question_statuses([row]), notes_beside={}, form=None,
+                        comments_open=openness(article, settings, commenter.now)[0].open)
     (html,) = assembly.render([[node]], known={response.id: response})
     return render_template("_partials/response_fragment.html", response_html=html), 201
 
@@ -257,10 +307,12 @@ class Assembly:
 
     def __init__(self, article: Article, settings, commenter: Commenter, *, site: tuple,
                  page: int | None, statuses: dict, notes_beside: dict,
-                 form: tuple[int, str] | None):
+                 form: tuple[int, str] | None, comments_open: bool = True):
         self.article, self.settings, self.commenter, self.site = article, settings, commenter, site
         self.page = page if page and page > 1 else None
         self.statuses, self.notes_beside, self.form = statuses, notes_beside, form
+        # Reply links show only while comments are open (by the author and by age).
+        self.comments_open = comments_open
         self.caches = fragments.caches_for(current_app)
 
     def render(self, lists: list[list[Node]], known: dict[int, Response] | None = None
@@ -269,7 +321,7 @@ class Assembly:
         nodes, parents = _preorder(lists)
         if not nodes:
             return [Markup("") for _ in lists]
-        site, stamp, page = self.site, self.article.updated_at, self.page
+        site, stamp, page = self.site, (self.article.updated_at, self.comments_open), self.page
         statuses, avatars = self.statuses, self.settings.avatars
         keys = [fragments.key(
             node.response, depth=node.depth, status=statuses.get(node.response.id), page=page,
@@ -325,6 +377,7 @@ class Assembly:
         article, settings = self.article, self.settings
         html = render_template(
             "_partials/response_fragments.html", article=article, jobs=jobs,
+            comments_open=self.comments_open,
             marks=fragments.MARKS, badge=lambda r: services.badge_for(r, article),
             avatar=lambda email: avatar_url(email, settings.avatars))
         pieces = html.split(fragments.MARKS["end"])[:-1]  # each fragment ends with the mark

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import and_, func, or_, select
 
-from app.comments import proof, subscriptions
+from app.comments import closing, proof, subscriptions
+from app.comments.wording import plural
 from app.core.sanitize import render_comment
 from app.core.text import clean_line, has_visible
 from app.core.urls import BadUrl, clean_url
@@ -152,8 +153,8 @@ def _check_flood(commenter: Commenter, settings: DiscussionSettings, errors: dic
         wait = int((last + timedelta(seconds=settings.flood_seconds) - commenter.now)
                    .total_seconds()) + 1
         wait = max(wait, 1)
-        unit = "second" if wait == 1 else "seconds"
-        errors["body"] = (f"You are posting too quickly. Wait {wait} {unit} and send it again; "
+        errors["body"] = (f"You are posting too quickly. Wait {plural(wait, 'second')} and send "
+                          "it again; "
                           "your text is kept below.")
 
 
@@ -176,8 +177,11 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
     """Check and store a new comment or question, moderated; raise CommentRefused with every
     problem. A question may be about no article (asked on the Questions page), and so may the
     replies that answer it."""
-    if article is not None and not article.comments_open:
-        raise CommentRefused({"body": "Comments are closed on this article."})
+    if article is not None:
+        openness = closing.comments(article, settings.close_after_days, commenter.now)
+        if not openness.open:
+            raise CommentRefused(
+                {"body": closing.refusal(openness, settings.close_after_days)})
     errors: dict[str, str] = {}
     name, email = _check_identity(data, commenter, errors)
     body = normalise_text(data.body)

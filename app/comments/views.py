@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 
-from app.comments import bp, feeds, proof, services, subscriptions
+from app.comments import bp, feeds, proof, services, subscriptions, wording
 from app.comments.forms import CommentForm, EditCommentForm
 from app.comments.identity import (
     current_commenter,
@@ -97,6 +97,15 @@ def response_link(response: Response) -> str:
     """Where a response is read: its place in the article's discussion (or the question's
     page, for a question of its own)."""
     return response_url(response)
+
+
+@bp.app_template_filter("plural")
+def plural_filter(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`{{ n|plural('response') }}`: "1 response", "2 responses"."""
+    return wording.plural(count, singular, plural_form)
+
+
+bp.add_app_template_global(wording.page_numbers, "page_numbers")
 
 
 def _comment_rate() -> str:
@@ -239,9 +248,13 @@ def edit(response_id: int):
         422 if form.errors else 200
 
 
-@bp.post("/comment/<int:response_id>/delete")
+@bp.route("/comment/<int:response_id>/delete", methods=["GET", "POST"])
 def delete(response_id: int):
+    """Ask whether to delete one's own comment (GET), and delete it on the button's POST."""
     response = _own_recent(response_id)
+    if request.method == "GET":
+        return render_template("comments/delete.html", response=response,
+                               what="question" if response.is_question else "comment")
     services.delete_own(response, current_commenter())
     db.session.commit()
     # The note shows at the top of the responses, where the browser lands.

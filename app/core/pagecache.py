@@ -312,6 +312,14 @@ def depends_on(*scopes: str) -> None:
         page["scopes"].update(scopes)
 
 
+def fresh_until(moment: datetime | None) -> None:
+    """Say the page being rendered changes by itself at `moment` with no write to mark it (a
+    discussion closing by age): it is stored until then at most."""
+    page = request.environ.get(ENVIRON_KEY)
+    if page is not None and moment is not None:
+        page["until"] = min(page.get("until", moment), moment)
+
+
 def cached_page(view=None, *, params: tuple[str, ...] = (), variants: tuple[str, ...] = ()):
     """Let the page cache store this view's page for anonymous readers.
 
@@ -334,7 +342,8 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), variants: tuple[str,
         page["allowed"] = True
         now = utcnow()
         result = view(*args, **kwargs)
-        page["fresh_until"] = next_change(now)
+        page["fresh_until"] = min(
+            (m for m in (next_change(now), page.get("until")) if m is not None), default=None)
         page["slots"] = {marker: value for marker, slot in SLOTS.items()
                          if (value := slot.used())}
         page["flashed"] = "_flashes" in session

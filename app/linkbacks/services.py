@@ -24,6 +24,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from app.blog import services as blog
+from app.comments import closing
 from app.core import fetch, ratelimit
 from app.core.sanitize import clean_comment_html, clean_excerpt
 from app.core.text import clean_line
@@ -145,8 +146,11 @@ def resolve_target(raw: str) -> Target:
     article = _article_at(parts)
     if article is None:
         _explain_missing(parts)
-    if not article.pings_open:
-        raise TargetNotUsable("Linkbacks are closed on this article.")
+    close_after = site_settings.load().close_after_days
+    openness = closing.pings(article, close_after, utcnow())
+    if not openness.open:
+        # "closed" in the message: getPingbacks still lists the pingbacks already there.
+        raise TargetNotUsable(closing.refusal(openness, close_after, "Linkbacks"))
     return Target(article=article, url=url, parent_id=_response_in_fragment(parts.fragment))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    false,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
@@ -79,6 +80,8 @@ class Article(db.Model):
     reprint_url: Mapped[str] = mapped_column(String(500), default="")
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
     pings_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Open regardless of age: the site's "close after N days" passes this article by.
+    keep_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # TrackBack URLs the author asked to ping, one per line (links in the text are found).
     trackback_urls: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Where an imported post came from: WordPress's post id and GUID (imports match on them).

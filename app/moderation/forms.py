@@ -110,6 +110,11 @@ class SettingsForm(Form):
         "Empty spam and trash after this many days", validators=[
             InputRequired("Enter a number of days."),
             NumberRange(min=1, max=3650, message="Use 1 to 3,650 days.")])
+    close_after_days = IntegerField(
+        "Automatically close comments and pings on articles older than this many days",
+        description="0 keeps them open; an article can be set to stay open regardless.",
+        default=0, validators=[Optional(), NumberRange(
+            min=0, max=36500, message="Use 0 to 36,500 days.")])
     submit = SubmitField("Save settings")
 
     def validate_block_list(self, field):
@@ -123,11 +128,12 @@ class SettingsForm(Form):
             "manual_approval", "previously_approved", "member_trust_after", "max_links",
             "flood_seconds", "thread_depth", "threads_per_page", "newest_first", "avatars",
             "notify_moderators", "notify_authors", "purge_after_days", "linkbacks_separate",
-            "unverified_trackbacks", "send_linkbacks")}
+            "unverified_trackbacks", "send_linkbacks", "close_after_days")}
         data["min_fill_seconds"] = float(self.min_fill_seconds.data)
         data["avatars"] = Avatars(data["avatars"])
         data["notify_moderators"] = NotifyModerators(data["notify_moderators"])
         data["unverified_trackbacks"] = UnverifiedTrackbacks(data["unverified_trackbacks"])
+        data["close_after_days"] = data["close_after_days"] or 0  # empty: never
         for name in ("moderation_words", "disallowed_words", "block_list"):
             data[name] = tuple(_lines(getattr(self, name).data))
         return data

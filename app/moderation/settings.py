@@ -54,6 +54,8 @@ class DiscussionSettings(Rules):
     notify_moderators: NotifyModerators = NotifyModerators.EACH
     notify_authors: bool = True
     purge_after_days: int = 30
+    # Close comments and pings on articles older than this many days (0: never).
+    close_after_days: int = 0
     # Linkbacks: shown in their place in the discussion or in their own list under it; what
     # becomes of an unverified trackback; published articles notify the pages they link to.
     linkbacks_separate: bool = False

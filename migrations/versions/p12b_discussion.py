@@ -17,8 +17,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Plain ALTER TABLE (no batch mode): articles has no triggers, but keep to one way.
+    op.add_column('articles', sa.Column('keep_open', sa.Boolean(), server_default=sa.false(),
+                                        nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('articles') as batch_op:
+        batch_op.drop_column('keep_open')

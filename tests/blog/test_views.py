@@ -68,7 +68,9 @@ def test_article_page_has_the_reference_anatomy(client, db):
     assert response.status_code == 200
     assert "<h1 class=\"p-name\">Roles compared</h1>" in html
     assert "Jun 1, 2009" in html and "Maya Okafor" in html
-    assert 'href="#responses">1 Comment</a>' in html
+    # One word for all kinds together; the form is one link away from the top.
+    assert 'href="#responses">1 response</a>' in html
+    assert 'href="#respond">Leave a comment</a>' in html
     assert "<blockquote>" in html and "<li>one</li>" in html
     assert 'href="https://weekly.example.org/1">Reprinted in Example Weekly</a>' in html
     assert "Translations available:" in html

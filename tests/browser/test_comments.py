@@ -268,7 +268,7 @@ def test_guest_edits_within_the_window_and_not_after(page: Page, live_server, ar
     mine = card(page, response.id)
     expect(mine).to_contain_text("Roadmaps drift every weak.")
     expect(mine.get_by_role("link", name="Edit")).to_be_visible()
-    expect(mine.get_by_role("button", name="Delete")).to_be_visible()
+    expect(mine.get_by_role("link", name="Delete")).to_be_visible()
 
     mine.get_by_role("link", name="Edit").click()
     expect(page).to_have_url(f"{live_server.url}/comment/{response.id}/edit")
@@ -294,7 +294,7 @@ def test_guest_edits_within_the_window_and_not_after(page: Page, live_server, ar
     mine = card(page, response.id)
     expect(mine).to_contain_text("Roadmaps drift every week.")
     expect(mine.get_by_role("link", name="Edit")).to_have_count(0)
-    expect(mine.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(mine.get_by_role("link", name="Delete")).to_have_count(0)
 
     answer = page.goto(f"{live_server.url}/comment/{response.id}/edit")
     assert answer.status == 403
@@ -572,7 +572,8 @@ def test_after_editing_or_deleting_the_note_is_where_the_browser_lands(
     expect(note).to_be_in_viewport()
     expect(mine).to_contain_text("Mine, with a typo fixed.")
 
-    mine.get_by_role("button", name="Delete").click()
+    mine.get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete comment").click()
     note = page.locator("#responses").get_by_role("status").filter(
         has_text="Your comment is deleted.")
     expect(note).to_be_in_viewport()

@@ -50,7 +50,7 @@ def test_a_returning_commenter_sees_their_held_comment_and_another_browser_does_
     card = page.locator(f"li#comment-{stored.id} > article.response-card")
     expect(card).to_contain_text(AWAITING)
     expect(card.get_by_role("link", name="Edit")).to_be_visible()
-    expect(card.get_by_role("button", name="Delete")).to_be_visible()
+    expect(card.get_by_role("link", name="Delete")).to_be_visible()
     other_card = page.locator(f"li#comment-{shared.id} > article.response-card")
     expect(other_card.get_by_role("link", name="Edit")).to_have_count(0)
     expect(page.get_by_label("Name", exact=True)).to_have_value("Rosa Returning")

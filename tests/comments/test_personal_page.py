@@ -174,10 +174,10 @@ def test_the_reply_form_opens_under_the_response_for_that_reader_only(app, artic
     card = replying[replying.index(f'<li id="comment-{parent.id}"'):]
     assert card.index('id="respond"') < card.index("</li>")
     assert f'name="parent_id" type="hidden" value="{parent.id}"' in replying
-    assert "Leave a Reply" in replying
+    assert "Reply to <bdi>" in replying
     plain = page_of(returning(app), article)
     assert plain.index('id="respond"') > plain.index(f'<li id="comment-{other.id}"')
-    assert 'name="parent_id" type="hidden" value=""' in plain and "Leave a Comment" in plain
+    assert 'name="parent_id" type="hidden" value=""' in plain and "Leave a comment" in plain
 
 
 def test_the_form_offers_the_tags_of_the_moment(app, db, article):

@@ -39,10 +39,13 @@ def test_guest_sees_own_pending_comment_and_others_do_not(app, forms, db):
     assert response.headers["Location"].endswith(f"{article.path}#comment-{stored.id}")
     own_view = forms.client.get(article.path).get_data(as_text=True)
     assert "Hello there" in own_view and "Your comment is awaiting moderation." in own_view
-    assert "0 responses so far" in own_view  # pending ones don't count
+    # Their own held comment is counted for them (only they see it, and that it waits).
+    assert ('<h2 id="responses-heading">1 response so far '
+            '<span class="muted">(1 awaiting moderation)') in own_view
 
     stranger = app.test_client().get(article.path).get_data(as_text=True)
     assert "Hello there" not in stranger
+    assert '<h2 id="responses-heading">Responses</h2>' in stranger and "awaiting" not in stranger
 
     stored.status = ResponseStatus.APPROVED
     db.session.commit()
@@ -117,7 +120,7 @@ def test_reply_link_puts_the_form_under_the_comment_without_javascript(forms, db
     item = html[html.index(f'id="comment-{parent.id}"'):]
     assert item.index('id="respond"') < item.index("</li>")
     assert f'name="parent_id" type="hidden" value="{parent.id}"' in html
-    assert "Leave a Reply" in html
+    assert "Reply to <bdi>" in html
 
     response = post_comment(forms, article, parent_id=str(parent.id), body="Child words")
     assert response.status_code == 302
@@ -205,7 +208,8 @@ def test_comment_permalink_finds_the_right_page(forms, db):
     assert response.status_code == 302
     assert response.headers["Location"] == f"{article.path}?cpage=3#comment-{roots[4].id}"
     page3 = forms.client.get(f"{article.path}?cpage=3").get_data(as_text=True)
-    assert "Root 4" in page3 and "Root 0" not in page3 and "Comment page 3 of 3" in page3
+    assert "Root 4" in page3 and "Root 0" not in page3 and \
+        '<span class="visually-hidden">Comment page </span>3</span>' in page3
     pending = make_response(article, status=ResponseStatus.PENDING)
     assert forms.client.get(f"/comment/{pending.id}/").status_code == 404
 
@@ -334,7 +338,8 @@ def test_an_approved_comment_edited_into_spam_is_taken_off_the_page(app, forms, 
     db.session.refresh(stored)
     assert stored.status is status and stored.body_source == edited
     stranger = app.test_client().get(article.path).get_data(as_text=True)
-    assert f'id="comment-{stored.id}"' not in stranger and "0 responses so far" in stranger
+    assert f'id="comment-{stored.id}"' not in stranger
+    assert 'responses-heading">Responses<' in stranger
     # Its author lands on it, with the note beside it.
     page = forms.client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Your edited comment is held for moderation" in item_html(page, stored.id)
