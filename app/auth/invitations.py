@@ -7,9 +7,9 @@ import hashlib
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from app.core.mail import send_mail
 from app.extensions import db
 from app.models import User
+from app.tasks import send_mail
 from app.templating import site_url_for
 
 INVITATION_MAX_AGE = 7 * 24 * 3600
