@@ -68,16 +68,18 @@ def imported_permalink(path: str):
     return render_article_page(found)
 
 
-def _lists_articles(view):
+def _lists_articles(view=None, *, params: tuple[str, ...] = ("page",)):
     """A list of articles: stored for anonymous readers, fresh while no article (nor a
-    response count) changes."""
+    response count) changes. `params`: the query parameters it reads."""
+    if view is None:
+        return lambda function: _lists_articles(function, params=params)
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         depends_on(freshness.ARTICLES, freshness.DISCUSSIONS)
         return view(*args, **kwargs)
 
-    return cached_page(wrapped, params=("page", "q"))
+    return cached_page(wrapped, params=params)
 
 
 @bp.get("/tag/<slug>/")
@@ -117,7 +119,7 @@ def month(year: int, month: int):
 
 
 @bp.get("/search")
-@_lists_articles
+@_lists_articles(params=("q", "page"))
 def search_page():
     try:
         found = search.search_articles(request.args.get("q"), page=_page_number(),
