@@ -178,3 +178,18 @@ def test_a_stored_page_ends_when_its_discussion_closes_by_age(client, db):
     page = later.get_data(as_text=True)
     assert "Comments are closed" in page and "data-comment-form" not in page
     assert 'class="reply-link"' not in page
+
+
+def test_answers_under_an_old_article_close_with_its_comments(client, db):
+    from app.models import ResponseKind
+    from app.questions.services import question_url
+    from tests.factories import make_response
+
+    article = old_article()
+    question = make_response(article, kind=ResponseKind.QUESTION, title="Which role?",
+                             body="Which role should I take?")
+    with client.application.test_request_context():
+        url = question_url(question)
+    assert "Your answer" in client.get(url).get_data(as_text=True)
+    change_settings(close_after_days=30)
+    assert "Your answer" not in client.get(url).get_data(as_text=True)
