@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -193,3 +194,25 @@ def test_answers_under_an_old_article_close_with_its_comments(client, db):
     assert "Your answer" in client.get(url).get_data(as_text=True)
     change_settings(close_after_days=30)
     assert "Your answer" not in client.get(url).get_data(as_text=True)
+
+
+def test_the_editor_keeps_an_article_open_regardless_of_age(forms, db):
+    from app.models import Article
+    from app.models.user import Role
+    from tests.authoring.test_views import article_form
+    from tests.factories import PASSWORD, make_user
+
+    author = make_user(Role.AUTHOR)
+    forms.login(author.email, PASSWORD)
+    editor = forms.client.get("/write/new").get_data(as_text=True)
+    assert "Keep open regardless of age" in editor and 'name="keep_open"' in editor
+    assert forms.post("/write/new", article_form(save="Save draft", keep_open="y")
+                      ).status_code == 302
+    article = db.session.scalars(select(Article)).one()
+    assert article.keep_open is True
+    reopened = forms.client.get(f"/write/{article.id}/edit").get_data(as_text=True)
+    assert re.search(r'id="keep_open" name="keep_open" type="checkbox" value="y"[^>]* checked'
+                     r'|checked[^>]*id="keep_open"', reopened)
+    forms.post(f"/write/{article.id}/edit", article_form(save="Save draft"))
+    db.session.refresh(article)
+    assert article.keep_open is False  # unticked: follows the site's setting again
