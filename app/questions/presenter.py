@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import render_template
 
+from app.comments import closing
 from app.comments import services as comments
 from app.comments.forms import CommentForm
 from app.comments.identity import current_commenter
 from app.comments.presenter import avatar_url, new_comment_form, split_notes
+from app.core import pagecache
 from app.models import Response
 from app.moderation import settings as site_settings
 from app.questions.jsonld import qa_page
@@ -38,8 +40,12 @@ def render_question_page(question: Response, *, form: CommentForm | None = None,
     form.parent_id.data = str(question.id)
     form.body.label.text = "Your answer"
     notes, notes_beside = split_notes(page.ids)
-    open_to_answers = question.duplicate_of_id is None and (
-        question.article is None or question.article.comments_open)
+    # Answers under an article close with its comments (app/comments/closing.py), by age too:
+    # a stored page ends when they do.
+    state = closing.comments(question.article, settings.close_after_days, commenter.now) \
+        if question.article is not None else closing.Openness(True)
+    pagecache.fresh_until(state.closes_at)
+    open_to_answers = question.duplicate_of_id is None and state.open
     return render_template(
         "questions/question.html", question=question, page=page, form=form,
         open_to_answers=open_to_answers, action_errors=action_errors or {},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -178,3 +179,40 @@ def test_a_stored_page_ends_when_its_discussion_closes_by_age(client, db):
     page = later.get_data(as_text=True)
     assert "Comments are closed" in page and "data-comment-form" not in page
     assert 'class="reply-link"' not in page
+
+
+def test_answers_under_an_old_article_close_with_its_comments(client, db):
+    from app.models import ResponseKind
+    from app.questions.services import question_url
+    from tests.factories import make_response
+
+    article = old_article()
+    question = make_response(article, kind=ResponseKind.QUESTION, title="Which role?",
+                             body="Which role should I take?")
+    with client.application.test_request_context():
+        url = question_url(question)
+    assert "Your answer" in client.get(url).get_data(as_text=True)
+    change_settings(close_after_days=30)
+    assert "Your answer" not in client.get(url).get_data(as_text=True)
+
+
+def test_the_editor_keeps_an_article_open_regardless_of_age(forms, db):
+    from app.models import Article
+    from app.models.user import Role
+    from tests.authoring.test_views import article_form
+    from tests.factories import PASSWORD, make_user
+
+    author = make_user(Role.AUTHOR)
+    forms.login(author.email, PASSWORD)
+    editor = forms.client.get("/write/new").get_data(as_text=True)
+    assert "Keep open regardless of age" in editor and 'name="keep_open"' in editor
+    assert forms.post("/write/new", article_form(save="Save draft", keep_open="y")
+                      ).status_code == 302
+    article = db.session.scalars(select(Article)).one()
+    assert article.keep_open is True
+    reopened = forms.client.get(f"/write/{article.id}/edit").get_data(as_text=True)
+    assert re.search(r'id="keep_open" name="keep_open" type="checkbox" value="y"[^>]* checked'
+                     r'|checked[^>]*id="keep_open"', reopened)
+    forms.post(f"/write/{article.id}/edit", article_form(save="Save draft"))
+    db.session.refresh(article)
+    assert article.keep_open is False  # unticked: follows the site's setting again

@@ -110,3 +110,13 @@ def test_too_quick_says_one_second_not_seconds(forms, db):
     text = again.get_data(as_text=True)
     assert "Wait 1 second and send" in text
     assert db.session.query(Response).count() == 1
+
+
+def test_the_feeds_name_responses_for_what_they_hold(client, db):
+    article = make_article(title="Fed")
+    make_response(article, kind=ResponseKind.TRACKBACK, source_url="https://e.example/t")
+    page = client.get(article.path).get_data(as_text=True)
+    assert 'title="Responses to Fed"' in page
+    feed = client.get(article.path + "feed/").get_data(as_text=True)
+    assert "<title>Responses to “Fed” · " in feed
+    assert "<title>Responses · " in client.get("/comments/feed/").get_data(as_text=True)
