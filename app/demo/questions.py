@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.auth.services import create_user
 from app.core.sanitize import render_comment
+from app.demo.content import DemoContent, Guest, Question
 from app.extensions import db
 from app.models import (
     Article,
@@ -23,7 +23,6 @@ from app.models import (
     Response,
     ResponseKind,
     ResponseStatus,
-    Role,
     User,
 )
 from app.questions.tags import seed_default_tags
@@ -263,23 +262,24 @@ QUESTIONS = [
 ]
 
 
-def add_questions(articles: list[Article], author: User) -> int:
-    """Ask the demo questions and answer them; return how many responses were added."""
+def add_questions(content: DemoContent, articles: list[Article],
+                  people: dict[str, User]) -> int:
+    """Ask the demo questions and answer them; return how many responses were added.
+
+    `articles` are the rows made from `content.articles`, in the same order; `people` the
+    demo's accounts by their key in people.toml."""
     from app.demo import DEMO_REASONS  # the demo's package imports this module
 
     seed_default_tags()
     tags = {tag.name: tag for tag in db.session.scalars(select(QuestionTag))}
-    people = {key: create_user(email, name, None, Role.MEMBER)
-              for key, (email, name) in MEMBERS.items()}
-    people[AUTHOR] = author
     made: dict[str, Response] = {}
     count = 0
 
-    def write(article: Article | None, parent: Response | None, by, body: str,
+    def write(article: Article | None, parent: Response | None, by: str | Guest, body: str,
               created: datetime, status: ResponseStatus, **fields) -> Response:
         nonlocal count
         user = people[by] if isinstance(by, str) else None
-        name, email = (user.name, user.email) if user else by
+        name, email = (user.name, user.email) if user else (by.name, by.email)
         response = Response(
             article=article, status=status, created_at=created, status_changed_at=created,
             approved_at=created if status is ResponseStatus.APPROVED else None,
@@ -292,31 +292,36 @@ def add_questions(articles: list[Article], author: User) -> int:
         count += 1
         return response
 
-    for spec in QUESTIONS:
-        article = articles[spec["article"]] if spec["article"] is not None else None
-        asked = (article.published_at if article else ON_THEIR_OWN) + \
-            timedelta(minutes=spec["minutes"])
-        question = write(article, None, spec["by"], spec["body"], asked,
-                         ResponseStatus(spec["status"]), kind=ResponseKind.QUESTION,
-                         title=spec["title"])
-        question.question_tags = [tags[name] for name in spec["tags"]]
-        made[spec["key"]] = question
-        for answer_spec in spec["answers"]:
-            answered = asked + timedelta(minutes=answer_spec["minutes"])
-            answer = write(article, question, answer_spec["by"], answer_spec["body"], answered,
-                           ResponseStatus.APPROVED)
-            made[answer_spec["key"]] = answer
-            for voter in answer_spec["helpful"]:
-                db.session.add(HelpfulVote(response_id=answer.id, user_id=people[voter].id,
-                                           created_at=answered + timedelta(hours=3)))
-            answer.helpful_count = len(answer_spec["helpful"])
-            for reply in answer_spec["replies"]:
-                write(article, answer, reply["by"], reply["body"],
-                      answered + timedelta(minutes=reply["minutes"]), ResponseStatus.APPROVED)
-        if "accepted" in spec:
-            question.accepted_answer = made[spec["accepted"]]
-    for spec in QUESTIONS:
-        if "duplicate_of" in spec:
-            made[spec["key"]].duplicate_of = made[spec["duplicate_of"]]
+    asked_where = [(article, spec.questions)
+                   for article, spec in zip(articles, content.articles, strict=True)]
+    asked_where.append((None, content.questions))
+    everything: list[Question] = []
+    for article, questions in asked_where:
+        for spec in questions:
+            start = article.published_at if article else content.asked_from
+            asked = start + timedelta(minutes=spec.minutes)
+            question = write(article, None, spec.by, spec.text, asked,
+                             ResponseStatus(spec.status), kind=ResponseKind.QUESTION,
+                             title=spec.title)
+            question.question_tags = [tags[name] for name in spec.tags]
+            made[spec.key] = question
+            for answer_spec in spec.answers:
+                answered = asked + timedelta(minutes=answer_spec.minutes)
+                answer = write(article, question, answer_spec.by, answer_spec.text, answered,
+                               ResponseStatus.APPROVED)
+                made[answer_spec.key] = answer
+                for voter in answer_spec.helpful:
+                    db.session.add(HelpfulVote(response_id=answer.id, user_id=people[voter].id,
+                                               created_at=answered + timedelta(hours=3)))
+                answer.helpful_count = len(answer_spec.helpful)
+                for reply in answer_spec.replies:
+                    write(article, answer, reply.by, reply.text,
+                          answered + timedelta(minutes=reply.minutes), ResponseStatus.APPROVED)
+            if spec.accepted is not None:
+                question.accepted_answer = made[spec.accepted]
+            everything.append(spec)
+    for spec in everything:
+        if spec.duplicate_of is not None:
+            made[spec.key].duplicate_of = made[spec.duplicate_of]
     db.session.flush()
     return count
