@@ -1,13 +1,14 @@
-"""Demo content: an original article on the reference page's theme, and a few more.
+"""`flask demo`: an original article on the reference page's theme, and a few more.
 
-Every word here was written for Parley; none is copied from the reference page.
+The text lives in app/demo/content/ (TOML, read by app/demo/content.py); this module turns it
+into rows. Every word there was written for Parley; none is copied from the reference page.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -17,16 +18,15 @@ from app.auth.services import create_user
 from app.authoring.services import ArticleInput, save_article
 from app.core.sanitize import clean_excerpt, render_comment
 from app.core.timefmt import site_zone
-from app.demo.articles import ARTICLES
+from app.demo.content import DiscussionEntry, Person, load_content
 from app.demo.questions import add_questions
-from app.demo.responses import RESPONSES
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus, Role, User
+from app.models.question import DEFAULT_QUESTION_TAGS
 from app.models.types import utcnow
 
-ADMIN_EMAIL = "admin@parley.example"
-MODERATOR_EMAIL = "moderator@parley.example"
-AUTHOR_EMAIL = "maya@parley.example"
+ROLES = {"admin": Role.ADMIN, "moderator": Role.MODERATOR, "author": Role.AUTHOR,
+         "member": Role.MEMBER}
 
 
 DEMO_REASONS = {
@@ -51,68 +51,83 @@ def credentials_file() -> Path:
     return Path(current_app.config["INSTANCE_DIR"]) / "demo-login.txt"
 
 
-def load_demo() -> DemoResult | None:
-    """Load the demo once; return None when the site already has articles."""
+def load_demo(content_dir: Path | None = None) -> DemoResult | None:
+    """Load the demo once; return None when the site already has articles.
+
+    The text is read and checked first (a bad data file raises DemoContentError, naming the
+    file and the entry), so nothing is written from a half-read demo."""
     if db.session.scalar(select(func.count()).select_from(Article)):
         return None
-    password = secrets.token_urlsafe(12)
-    admin = create_user(ADMIN_EMAIL, "Site Admin", password, Role.ADMIN)
-    admin.job_title = "Keeps the lights on"
-    moderator_password = secrets.token_urlsafe(12)
-    create_user(MODERATOR_EMAIL, "Sam Moderator", moderator_password, Role.MODERATOR)
-    author = create_user(AUTHOR_EMAIL, "Maya Okafor", secrets.token_urlsafe(16), Role.AUTHOR)
-    author.job_title = "Product lead, writer of this blog"
-    author.bio = (
-        "Maya has spent fifteen years between engineering teams and the people who pay for "
-        "what they build: first as a project manager on hardware launches, then as a product "
-        "manager for developer tools. She writes here about the craft, the career, and the "
-        "questions readers send her."
-    )
-    author.social_handle = "@maya@product.example"
+    content = load_content(content_dir, known_tags=set(DEFAULT_QUESTION_TAGS))
+    people, logins = _add_people(content.people)
     now = utcnow()
     articles = []
-    for spec in ARTICLES:
+    for spec in content.articles:
         data = ArticleInput(
-            title=spec["title"], body=spec["body"], tags=spec["tags"],
-            publish_at=datetime(*spec["date"], tzinfo=UTC),
-            reprint_note=spec.get("reprint_note", ""), reprint_url=spec.get("reprint_url", ""),
-            translations=spec.get("translations", []),
+            title=spec.title, body=spec.body, tags=spec.tags, publish_at=spec.date,
+            reprint_note=spec.reprint_note, reprint_url=spec.reprint_url,
+            translations=spec.translations,
         )
-        articles.append(save_article(None, author, data, publish=True, now=now, zone=site_zone()))
-    responses = _add_responses(articles[0], author)
-    responses += add_questions(articles, author)
+        articles.append(save_article(None, people[spec.author], data, publish=True, now=now,
+                                     zone=site_zone()))
+    responses = 0
+    for spec, article in zip(content.articles, articles, strict=True):
+        responses += _add_responses(article, spec.responses, responses)
+    responses += add_questions(content, articles, people)
     db.session.commit()
-    credentials_file().write_text(f"admin {ADMIN_EMAIL} {password}\n"
-                                  f"moderator {MODERATOR_EMAIL} {moderator_password}\n")
-    return DemoResult(len(ARTICLES), ADMIN_EMAIL, password, responses, MODERATOR_EMAIL,
+    credentials_file().write_text("".join(f"{role} {email} {password}\n"
+                                          for role, email, password in logins))
+    (_, admin_email, admin_password), (_, moderator_email, moderator_password) = logins[:2]
+    return DemoResult(len(articles), admin_email, admin_password, responses, moderator_email,
                       moderator_password)
 
 
-def _add_responses(article: Article, author: User) -> int:
-    """Give the demo article its discussion: comments, replies, linkbacks, some held."""
+def _add_people(specs: dict[str, Person]) -> tuple[dict[str, User], list[tuple[str, str, str]]]:
+    """Make the demo's accounts; return them by key, and the logins (admin's, moderator's)."""
+    people: dict[str, User] = {}
+    logins: dict[str, tuple[str, str, str]] = {}
+    for key, spec in specs.items():
+        password = None
+        if spec.password == "login":
+            password = secrets.token_urlsafe(12)
+            logins.setdefault(spec.role, (spec.role, spec.email, password))
+        elif spec.password == "random":
+            password = secrets.token_urlsafe(16)
+        user = create_user(spec.email, spec.name, password, ROLES[spec.role])
+        for field in ("job_title", "bio", "social_handle"):
+            if getattr(spec, field):  # a change to a member's profile bumps the site's pages
+                setattr(user, field, getattr(spec, field))
+        people[key] = user
+    return people, [logins["admin"], logins["moderator"]]
+
+
+def _add_responses(article: Article, specs: list[DiscussionEntry], before: int) -> int:
+    """Give a demo article its discussion: comments, replies, linkbacks, some held."""
     added: dict[str, Response] = {}
-    for spec in RESPONSES:
-        kind = ResponseKind(spec["kind"])
-        status = ResponseStatus(spec["status"])
-        created = article.published_at + timedelta(minutes=spec["minutes"])
+    author = article.author
+    for spec in specs:
+        kind = ResponseKind(spec.kind)
+        status = ResponseStatus(spec.status)
+        created = article.published_at + timedelta(minutes=spec.minutes)
         response = Response(
             article=article, kind=kind, status=status, created_at=created,
             approved_at=created if status is ResponseStatus.APPROVED else None,
-            author_email=spec["author_email"], author_url=spec["author_url"],
-            author_ip=f"192.0.2.{len(added) % 250 + 1}", body_source=spec["body"],
+            author_email=spec.author_email,
+            author_url=spec.author_url if kind is ResponseKind.COMMENT else spec.source_url,
+            author_ip=f"192.0.2.{(before + len(added)) % 250 + 1}", body_source=spec.text,
             moderation_reason=DEMO_REASONS[status],
         )
         if kind is ResponseKind.COMMENT:
-            response.author_name = spec["author_name"]
-            response.body_html = render_comment(spec["body"])
-            if spec["author_email"] == author.email:
+            response.author_name = spec.author_name
+            response.body_html = render_comment(spec.text)
+            if spec.author_email == author.email:
                 response.user = author
         else:
-            response.source_title = spec["author_name"]
-            response.source_url = spec["author_url"]
-            response.body_html = clean_excerpt(spec["body"])
+            response.source_title = spec.source_title
+            response.source_url = spec.source_url
+            response.body_html = clean_excerpt(spec.text)
         db.session.add(response)
         db.session.flush()
-        response.place_under(added.get(spec["parent"]))
-        added[spec["key"]] = response
+        response.place_under(added.get(spec.reply_to) if spec.reply_to else None)
+        added[spec.key] = response
     return len(added)
