@@ -100,6 +100,7 @@ def _import(job_id: int, path: Path, progress: Callable[[int], None] | None,
             after_batch: Callable[[int], None] | None) -> None:
     job = db.session.get(ImportJob, job_id)
     total = job.bytes_total
+    author_map = services.author_map_of(job)
     pause = BATCH_PAUSE_SECONDS if db.engine.dialect.name == "sqlite" else 0
     db.session.rollback()  # end the read: the next transaction begins with a write
     with path.open("rb") as raw:
@@ -117,7 +118,7 @@ def _import(job_id: int, path: Path, progress: Callable[[int], None] | None,
 
         _heartbeat(job_id, 0)
         summary = import_wxr(reader, zone=site_zone(), now=utcnow(), job_id=job_id,
-                             checkpoint=checkpoint,
+                             checkpoint=checkpoint, author_map=author_map,
                              progress=(lambda: progress(reader.done)) if progress else None)
     done = db.session.execute(
         update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == ImportState.RUNNING)
