@@ -48,6 +48,8 @@ STOPPED = ("The import stopped unexpectedly (its worker went away without finish
            "what it had imported was removed. Start it again.")
 NEVER_STARTED = ("The import never started: the task queue did not run it within a day. "
                  "Is `flask --app wsgi worker` running? Upload the file again.")
+NO_AUTHORS = ("The import never started: nobody said who the file's authors are within a "
+              "day. Upload the file again.")
 
 
 class ImportCancelled(Exception):
@@ -100,6 +102,7 @@ def _import(job_id: int, path: Path, progress: Callable[[int], None] | None,
             after_batch: Callable[[int], None] | None) -> None:
     job = db.session.get(ImportJob, job_id)
     total = job.bytes_total
+    author_map = services.author_map_of(job)
     pause = BATCH_PAUSE_SECONDS if db.engine.dialect.name == "sqlite" else 0
     db.session.rollback()  # end the read: the next transaction begins with a write
     with path.open("rb") as raw:
@@ -117,7 +120,7 @@ def _import(job_id: int, path: Path, progress: Callable[[int], None] | None,
 
         _heartbeat(job_id, 0)
         summary = import_wxr(reader, zone=site_zone(), now=utcnow(), job_id=job_id,
-                             checkpoint=checkpoint,
+                             checkpoint=checkpoint, author_map=author_map,
                              progress=(lambda: progress(reader.done)) if progress else None)
     done = db.session.execute(
         update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == ImportState.RUNNING)
@@ -174,12 +177,13 @@ def recover_stopped_imports(now: datetime) -> int:
         and_(ImportJob.heartbeat_at.is_(None), ImportJob.created_at < now - STALLED_AFTER)))
     unstarted = and_(ImportJob.state == ImportState.QUEUED,
                      ImportJob.created_at < now - UNSTARTED_AFTER)
-    lost = list(db.session.execute(select(ImportJob.id, ImportJob.state)
+    lost = list(db.session.execute(select(ImportJob.id, ImportJob.state, ImportJob.author_map)
                                    .where(or_(stalled, unstarted))))
     db.session.rollback()  # end the read: each change below begins with a write
     given_up = 0
-    for job_id, state in lost:
-        message = STOPPED if state is ImportState.RUNNING else NEVER_STARTED
+    for job_id, state, author_map in lost:
+        message = (STOPPED if state is ImportState.RUNNING
+                   else NO_AUTHORS if author_map is None else NEVER_STARTED)
         given_up += _mark(job_id, ImportState.FAILED, only_from=(state,), error=message,
                           finished_at=now)
     failed = select(ImportJob.id).where(ImportJob.state == ImportState.FAILED)

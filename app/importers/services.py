@@ -6,6 +6,7 @@ and the undo's chunks; the view commits the new job, which queues it.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.core import freshness
 from app.extensions import db
+from app.importers.wxr import WxrAuthor, read_authors
 from app.models import Article, ImportJob, ImportState, Response, Tag, User
 from app.models.types import utcnow
 from app.tasks import after_commit, app_task
@@ -71,8 +73,64 @@ def new_job(filename: str, stored_path: Path) -> ImportJob:
     return job
 
 
+def author_map_of(job: ImportJob) -> dict[str, int]:
+    """The job's WordPress login -> Parley user id choices ({} when none were made)."""
+    return json.loads(job.author_map) if job.author_map else {}
+
+
+def file_authors(job: ImportJob) -> list[WxrAuthor]:
+    """The WordPress authors the job's file lists."""
+    try:
+        with open(job.stored_path, "rb") as source:
+            return read_authors(source)
+    except OSError:
+        return []
+
+
+def needs_author_map(job: ImportJob) -> bool:
+    """Whether the importer still has to say who the file's authors are."""
+    return job.state is ImportState.QUEUED and job.author_map is None
+
+
+def choose_authors(job: ImportJob, choices: dict[str, int | None]) -> None:
+    """Store who each WordPress author becomes (a user id, or None for a new user) and
+    queue the import once the job row is committed. Ids that are no user are refused."""
+    chosen = {login: user_id for login, user_id in choices.items() if user_id}
+    known = set(db.session.scalars(select(User.id).where(User.id.in_(chosen.values()))))
+    if set(chosen.values()) - known:
+        raise ImportRefused("One of the chosen users no longer exists; choose again.")
+    job.author_map = json.dumps(chosen, sort_keys=True)
+    after_commit(run_import_job, job.id)
+
+
+def author_choices(authors: list[WxrAuthor], values) -> dict[str, int | None]:
+    """Read the authors form: field `author-<n>` is "new" or a user id, for the n-th author of
+    the file (by position, so no login has to be a form field's name)."""
+    choices: dict[str, int | None] = {}
+    for n, author in enumerate(authors):
+        value = (values.get(f"author-{n}") or "new").strip()
+        choices[author.login] = int(value) if value.isascii() and value.isdigit() else None
+    return choices
+
+
+def job_counts(job: ImportJob) -> dict[str, int]:
+    """What a finished import brought in, for the list of past imports: articles, then each
+    kind of response, then the authors and tags it created ({} before it is done)."""
+    if not job.summary:
+        return {}
+    summary = json.loads(job.summary)
+    counts = {"articles": summary.get("articles", 0)}
+    counts.update((f"{kind}s", n) for kind, n in sorted(summary.get("by_kind", {}).items()))
+    if not summary.get("by_kind"):
+        counts["responses"] = summary.get("responses", 0)
+    counts["authors created"] = summary.get("authors_created", 0)
+    counts["tags created"] = summary.get("tags_created", 0)
+    return counts
+
+
 def start_import(upload: FileStorage) -> ImportJob:
-    """Keep the uploaded file and queue its import once the job row is committed.
+    """Keep the uploaded file; queue its import once the job row is committed, or, when the
+    file names WordPress authors, once the importer has said who they are.
 
     The upload is already on disk (werkzeug spools a large file part to a temporary file);
     saving copies it in chunks into the instance's imports folder, never whole into memory.
@@ -85,7 +143,9 @@ def start_import(upload: FileStorage) -> ImportJob:
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
-    after_commit(run_import_job, job.id)
+    if not file_authors(job):
+        job.author_map = "{}"
+        after_commit(run_import_job, job.id)
     return job
 
 

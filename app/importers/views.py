@@ -16,7 +16,7 @@ from app.core.security import accepts_files
 from app.extensions import csrf, db
 from app.importers import bp, services
 from app.importers.wxr import size_text
-from app.models import ImportJob
+from app.models import ImportJob, User
 
 
 class UploadForm(Form):
@@ -25,10 +25,17 @@ class UploadForm(Form):
     submit = SubmitField("Import")
 
 
+class AuthorsForm(Form):
+    """Who each WordPress author becomes: one select per author, read by `author_choices`."""
+
+    submit = SubmitField("Start the import")
+
+
 def _page(form: UploadForm, status: int):
-    jobs = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10))
+    jobs = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(20))
     form.file.description = f"Up to {size_text(services.max_upload_bytes())}."
-    return render_template("importers/upload.html", form=form, jobs=list(jobs)), status
+    past = [(job, services.job_counts(job)) for job in jobs]
+    return render_template("importers/upload.html", form=form, jobs=past), status
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -47,8 +54,33 @@ def upload():
             form.file.errors.append(str(refused))
         else:
             db.session.commit()
+            if services.needs_author_map(job):
+                return redirect(url_for("importers.authors", job_id=job.id))
             return redirect(url_for("importers.job", job_id=job.id))
     return _page(form, 422 if form.errors else 200)
+
+
+@bp.route("/<int:job_id>/authors", methods=["GET", "POST"])
+@admins_only
+def authors(job_id: int):
+    """Before the import runs: each WordPress author becomes a new user or an existing one."""
+    found = db.get_or_404(ImportJob, job_id)
+    if not services.needs_author_map(found):
+        return redirect(url_for("importers.job", job_id=found.id))
+    in_file = services.file_authors(found)
+    users = db.session.scalars(select(User).order_by(User.name)).all()
+    form, problem = AuthorsForm(), None
+    if form.validate_on_submit():
+        try:
+            services.choose_authors(found, services.author_choices(in_file, request.form))
+        except services.ImportRefused as refused:
+            problem = str(refused)
+        else:
+            db.session.commit()
+            return redirect(url_for("importers.job", job_id=found.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("importers/authors.html", job=found, authors=in_file, users=users,
+                           form=form, problem=problem, chosen=request.form), status
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -69,4 +101,5 @@ def job(job_id: int):
     found = db.get_or_404(ImportJob, job_id)
     summary = json.loads(found.summary) if found.summary else None
     return render_template("importers/job.html", job=found, summary=summary,
-                           percent=services.progress_percent(found))
+                           percent=services.progress_percent(found),
+                           needs_authors=services.needs_author_map(found))

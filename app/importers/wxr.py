@@ -176,7 +176,10 @@ class ImportSummary:
         return {"version": self.version, "table": self.table(),
                 "articles": sum(n for label, n in self.articles.items()
                                 if label != "already imported"),
-                "responses": sum(self.responses.values()), "notes": dict(self.notes)}
+                "responses": sum(self.responses.values()), "notes": dict(self.notes),
+                "by_kind": dict(sum((Counter({kind: n}) for (kind, _), n
+                                     in self.responses.items()), Counter())),
+                "authors_created": self.authors_created, "tags_created": self.tags_created}
 
 
 class CountingReader:
@@ -335,8 +338,12 @@ class Importer:
     def __init__(self, zone: ZoneInfo, now: datetime, *, job_id: int | None = None,
                  checkpoint: Callable[[], None] | None = None,
                  batching: Batching = Batching(),
-                 max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES):
+                 max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+                 author_map: dict[str, int] | None = None):
         self.zone = zone
+        # WordPress logins the importer chose an existing Parley user for (the others are
+        # matched by login or e-mail, else created): see `mapped_user_id`.
+        self.author_map = author_map or {}
         self.now = now
         self.job_id = job_id
         self.checkpoint = checkpoint
@@ -567,6 +574,11 @@ class Importer:
     def _user(self, login: str, name: str, email: str) -> User:
         if login in self.users_by_login:
             return self.users_by_login[login]
+        chosen = mapped_user_id(self.author_map, login)
+        user = db.session.get(User, chosen) if chosen is not None else None
+        if user is not None:
+            self.users_by_login[login] = user
+            return user
         email = (email or f"{slugify(login) or 'author'}@imported.invalid").strip().lower()[:254]
         user = db.session.scalars(select(User).where(
             or_(User.wp_login == login[:60], User.email == email))).first()
@@ -885,16 +897,60 @@ def max_text_bytes() -> int:
     return DEFAULT_MAX_TEXT_BYTES
 
 
+def mapped_user_id(author_map: dict[str, int], login: str) -> int | None:
+    """The Parley user chosen for a WordPress login, or None: a new user (or the account an
+    earlier import made for that login or e-mail). Logins are matched as WordPress stores
+    them, and a choice that is not a positive id counts as no choice."""
+    chosen = author_map.get(login)
+    return chosen if isinstance(chosen, int) and not isinstance(chosen, bool) and chosen > 0 \
+        else None
+
+
+@dataclass
+class WxrAuthor:
+    login: str
+    name: str
+    email: str
+
+
+def read_authors(source: BinaryIO, *, limit: int = 500) -> list[WxrAuthor]:
+    """The <wp:author> list at the head of a WXR file (read up to the first item, so a large
+    file costs no more than its head); [] for a file that is not WXR: the import says why."""
+    authors: list[WxrAuthor] = []
+    try:
+        for _event, node in iterparse(source, events=("end",), forbid_dtd=False,
+                                      forbid_entities=True, forbid_external=True):
+            local = node.tag.rsplit("}", 1)[-1]
+            if local == "item":
+                break
+            if local == "author" and "wordpress.org/export" in node.tag:
+                values = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip()
+                          for child in node}
+                if values.get("author_login"):
+                    authors.append(WxrAuthor(
+                        login=values["author_login"][:60],
+                        name=plain(values.get("author_display_name", ""))[:120]
+                        or values["author_login"][:60],
+                        email=values.get("author_email", "")[:254]))
+                if len(authors) >= limit:
+                    break
+    except (ParseError, DefusedXmlException):
+        return []
+    return authors
+
+
 def import_wxr(source: BinaryIO, *, zone: ZoneInfo, now: datetime,
                progress: Callable[[], None] | None = None, job_id: int | None = None,
                checkpoint: Callable[[], None] | None = None, batching: Batching = Batching(),
-               max_text: int | None = None) -> ImportSummary:
+               max_text: int | None = None,
+               author_map: dict[str, int] | None = None) -> ImportSummary:
     """Import a WXR stream; raise WxrError with a reason a person can act on.
 
     Never commits by itself: with a `checkpoint` it calls it between batches (the caller
     commits there); the last batch and `finish()` are left for the caller to commit.
     """
     importer = Importer(zone, now, job_id=job_id, checkpoint=checkpoint, batching=batching,
-                        max_text_bytes=max_text if max_text is not None else max_text_bytes())
+                        max_text_bytes=max_text if max_text is not None else max_text_bytes(),
+                        author_map=author_map)
     with db.session.no_autoflush:
         return importer.run(source, progress)

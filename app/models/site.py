@@ -102,5 +102,8 @@ class ImportJob(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # WordPress login -> Parley user id, chosen on the Import page before the import runs
+    # (JSON); None while the choice is still to be made.
+    author_map: Mapped[str | None] = mapped_column(Text)
     # When the running import last committed a batch: a job silent for long has lost its worker.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

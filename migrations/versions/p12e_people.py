@@ -19,8 +19,11 @@ depends_on = None
 def upgrade():
     # A nullable column: added in place, no batch rebuild of users.
     op.add_column('users', sa.Column('disabled_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('import_jobs', sa.Column('author_map', sa.Text(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('import_jobs') as batch_op:
+        batch_op.drop_column('author_map')
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_column('disabled_at')

@@ -242,13 +242,27 @@ def test_an_import_whose_worker_was_killed_is_failed_and_undone(before, db, data
 def test_a_job_that_never_started_is_failed_after_a_day(db, tmp_path):
     path = generated(tmp_path, posts=1, comments_per_post=1, in_uploads=True)
     job = queued_job(path)
+    job.author_map = "{}"  # its authors were chosen: it waits for the queue alone
+    db.session.commit()
     assert jobs.recover_stopped_imports(utcnow() + timedelta(hours=23)) == 0
     assert jobs.recover_stopped_imports(utcnow() + timedelta(days=1, minutes=1)) == 1
     db.session.commit()
     ended = db.session.get(ImportJob, job.id)
-    assert ended.state == "failed" and ended.error.startswith("The import never started")
+    assert ended.state == "failed" and ended.error == jobs.NEVER_STARTED
     assert not path.exists()
     assert jobs.run_job(job.id).state == "failed"  # if the queue gets to it after all
+
+
+def test_a_job_whose_authors_were_never_chosen_is_failed_after_a_day_saying_so(db, tmp_path):
+    path = generated(tmp_path, posts=1, comments_per_post=1, in_uploads=True)
+    job = queued_job(path)
+    job.author_map = None  # the upload waits on the authors page
+    _db.session.commit()
+    assert jobs.recover_stopped_imports(utcnow() + timedelta(days=1, minutes=1)) == 1
+    _db.session.commit()
+    ended = _db.session.get(ImportJob, job.id)
+    assert ended.state == "failed" and ended.error == jobs.NO_AUTHORS
+    assert not path.exists()
 
 
 def test_an_undo_cut_short_is_finished_by_the_recovery(db, tmp_path):

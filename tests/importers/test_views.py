@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.importers import services
 from app.importers.services import upload_dir
-from app.models import ImportJob, Role
+from app.models import Article, ImportJob, Role
 from tests.factories import PASSWORD, make_user
 from tests.importers.helpers import (
     CORPUS,
@@ -28,10 +29,17 @@ from tests.importers.helpers import (
 )
 
 
-def upload(forms, path: Path, filename: str | None = None):
-    return forms.post("/admin/import/", {"file": (io.BytesIO(path.read_bytes()),
-                                                  filename or path.name)},
-                      content_type="multipart/form-data")
+def upload(forms, path: Path, filename: str | None = None, *, choices: dict | None = None):
+    """Upload a file; when the file names authors, answer the authors page (each a new user,
+    unless `choices` says otherwise), as the importer must before the import runs."""
+    answer = forms.post("/admin/import/", {"file": (io.BytesIO(path.read_bytes()),
+                                                    filename or path.name)},
+                        content_type="multipart/form-data")
+    if answer.status_code == 302 and answer.location.endswith("/authors"):
+        chosen = forms.post(answer.location, choices or {})
+        assert chosen.status_code == 302, chosen.get_data(as_text=True)
+        return chosen
+    return answer
 
 
 def the_job(db) -> ImportJob:
@@ -76,7 +84,11 @@ def test_upload_runs_the_import_and_the_job_page_shows_the_table(admin_forms, db
     assert 'http-equiv="refresh"' not in text  # finished: no more reloading
 
     listing = admin_forms.client.get("/admin/import/").get_data(as_text=True)
-    assert f'<a href="/admin/import/{job.id}">small.xml</a> — done' in listing
+    assert f'<a href="/admin/import/{job.id}">small.xml</a>' in listing  # past imports, counted
+    counts = services.job_counts(job)
+    assert counts["articles"] == summary["articles"] and counts["comments"] >= 1
+    assert list(counts)[-2:] == ["authors created", "tags created"]
+    assert ", ".join(f"{n} {label}" for label, n in counts.items()) in listing
 
 
 def test_uploading_the_same_file_again_imports_nothing_new(admin_forms, db):
@@ -241,3 +253,56 @@ def test_a_second_import_waits_until_the_first_has_finished(admin_forms, db):
                             "it has")
     assert row_counts()["import_jobs"] == 1 and row_counts()["articles"] == 0
     assert not list(upload_dir().iterdir())
+
+
+# --- mapping WordPress authors to Parley users, before the import runs ----------------------
+
+def by(login: str, item: str) -> str:
+    return item.replace("<dc:creator><![CDATA[writer]]>", f"<dc:creator><![CDATA[{login}]]>")
+
+
+def authors_channel(*authors: tuple[str, str, str]) -> str:
+    return "".join(f"<wp:author><wp:author_login><![CDATA[{login}]]></wp:author_login>"
+                   f"<wp:author_email><![CDATA[{email}]]></wp:author_email>"
+                   f"<wp:author_display_name><![CDATA[{name}]]></wp:author_display_name>"
+                   "</wp:author>" for login, name, email in authors)
+
+def test_the_importer_maps_a_wordpress_author_to_an_existing_user(admin_forms, db, tmp_path):
+    editor = make_user(Role.AUTHOR, name="Rosa Editor", email="rosa@example.org")
+    path = write_wxr(tmp_path / "two.xml", by("oldrosa", wxr_item(1, "Kept under Rosa")),
+                     by("newbie", wxr_item(2, "A newcomer's post")),
+                     channel=authors_channel(("oldrosa", "Rosa (old blog)", "rosa@oldblog.example"),
+                                             ("newbie", "New Person", "new@oldblog.example")))
+    answer = admin_forms.post("/admin/import/", {"file": (io.BytesIO(path.read_bytes()),
+                                                           "two.xml")},
+                              content_type="multipart/form-data")
+    job = the_job(db)
+    assert answer.location == f"/admin/import/{job.id}/authors"
+    assert (job.state, job.author_map) == ("queued", None)  # nothing runs before the choice
+    assert row_counts()["articles"] == 0
+    page = admin_forms.client.get(answer.location).get_data(as_text=True)
+    assert "Rosa (old blog)" in page and "oldrosa" in page and "Create a new user" in page
+    assert "waiting for its authors" in admin_forms.client.get("/admin/import/").get_data(
+        as_text=True)
+    chosen = admin_forms.post(answer.location, {"author-0": str(editor.id),
+                                                "author-1": "new"})
+    assert chosen.location == f"/admin/import/{job.id}"
+    job = the_job(db)
+    assert job.state == "done" and json.loads(job.author_map) == {"oldrosa": editor.id}
+    by_title = {a.title: a.author for a in db.session.scalars(select(Article))}
+    assert by_title["Kept under Rosa"].id == editor.id
+    assert by_title["A newcomer's post"].name == "New Person"
+    assert by_title["A newcomer's post"].password_hash is None  # a new user, invited later
+
+
+def test_a_choice_of_a_user_who_is_gone_is_refused_and_nothing_runs(admin_forms, db,
+                                                                     tmp_path):
+    path = write_wxr(tmp_path / "one.xml", by("solo", wxr_item(1, "Solo")),
+                     channel=authors_channel(("solo", "Solo Writer", "solo@oldblog.example")))
+    answer = admin_forms.post("/admin/import/", {"file": (io.BytesIO(path.read_bytes()),
+                                                           "one.xml")},
+                              content_type="multipart/form-data")
+    refused = admin_forms.post(answer.location, {"author-0": "987654"})
+    assert refused.status_code == 422
+    assert "no longer exists" in refused.get_data(as_text=True)
+    assert the_job(db).author_map is None and row_counts()["articles"] == 0
