@@ -11,7 +11,7 @@ from flask import Flask
 from app.auth import services as accounts
 from app.extensions import db
 from app.importers.wxr_export import export_wxr
-from app.models import Role
+from app.models import ImportState, Role
 from app.models.types import utcnow
 
 
@@ -95,9 +95,9 @@ def register_wxr_cli(app: Flask) -> None:
                                show_percent=True) as bar:
             ended = jobs.run_job(job.id, path=path,
                                  progress=lambda done: bar.update(done - bar.pos))
-            if ended.state == "done":
+            if ended.state is ImportState.DONE:
                 bar.update(ended.bytes_total - bar.pos)
-        if ended.state != "done":
+        if ended.state is not ImportState.DONE:
             raise click.ClickException(ended.error)
         click.echo()
         click.echo(json.loads(ended.summary)["table"])
