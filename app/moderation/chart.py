@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 600, 180
-# Room for the axis labels: left for the counts, bottom for the dates.
-LEFT, BOTTOM, TOP, RIGHT = 32, 20, 8, 4
+# Room for the axis labels: left for the counts, bottom and right for the dates.
+LEFT, BOTTOM, TOP, RIGHT = 32, 20, 8, 14
 GAP = 2  # between bars
 
 
