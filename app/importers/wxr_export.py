@@ -14,7 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Article, ArticleStatus, Response, ResponseKind, ResponseStatus, Tag, User
+from app.models import (
+    Article,
+    ArticleStatus,
+    BodyFormat,
+    Response,
+    ResponseKind,
+    ResponseStatus,
+    Tag,
+    User,
+)
 
 STATUS = {ArticleStatus.PUBLISHED: "publish", ArticleStatus.SCHEDULED: "future",
           ArticleStatus.DRAFT: "draft"}
@@ -106,7 +115,7 @@ def _item(article: Article, authors: dict, site_url: str, zone: ZoneInfo,
     local, gmt = _dates(article.published_at, zone)
     link = site_url.rstrip("/") + (article.path or f"/?p={_wp_post_id(article)}")
     guid = article.wp_guid or f"{site_url.rstrip('/')}/?p={article.id}"
-    content = article.body_source if article.body_format == "html" else article.body_html
+    content = article.body_source if article.body_format is BodyFormat.HTML else article.body_html
     yield (f"\t<item>\n\t\t<title>{escape(as_html(article.title))}</title>\n"
            f"\t\t<link>{escape(link)}</link>\n"
            f"\t\t<pubDate>{article.published_at or article.created_at:%a, %d %b %Y %H:%M:%S +0000}"
