@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.core.languages import UnknownLanguage, read_language, written_form
 from app.core.sanitize import render_article_markdown
@@ -18,7 +19,16 @@ from app.core.timefmt import format_datetime
 from app.core.urls import BadUrl, clean_url
 from app.extensions import db
 from app.linkbacks import sending
-from app.models import Article, ArticleStatus, OutgoingLinkback, Role, Tag, Translation, User
+from app.models import (
+    Article,
+    ArticleStatus,
+    OutgoingLinkback,
+    Response,
+    Role,
+    Tag,
+    Translation,
+    User,
+)
 
 
 class DuplicateSlug(Exception):
@@ -267,11 +277,40 @@ def unpublish(article: Article) -> None:
 
 
 def articles_for(user: User) -> list[Article]:
-    """List the articles a user may edit, newest first."""
-    query = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    """List the articles a user may edit, newest first (their authors loaded with them)."""
+    query = (select(Article).options(joinedload(Article.author))
+             .order_by(Article.updated_at.desc(), Article.id.desc()))
     if user.role is not Role.ADMIN:
         query = query.where(Article.author_id == user.id)
     return list(db.session.scalars(query))
+
+
+def response_counts(article_ids: list[int]) -> dict[int, int]:
+    """How many responses each article has (every kind and status), in one grouped query."""
+    if not article_ids:
+        return {}
+    rows = db.session.execute(select(Response.article_id, func.count(Response.id))
+                              .where(Response.article_id.in_(article_ids))
+                              .group_by(Response.article_id))
+    return {article_id: count for article_id, count in rows}
+
+
+def status_label(article: Article, now: datetime) -> str:
+    """The article's state in the Write list's words: draft, scheduled for…, published."""
+    if article.is_live(now):
+        return "published"
+    if article.status is ArticleStatus.SCHEDULED and article.published_at is not None:
+        return f"scheduled for {format_datetime(article.published_at)}"
+    return "draft"
+
+
+def zone_label(zone: ZoneInfo, when: datetime) -> str:
+    """The site's time zone as the editor names it: "Europe/Berlin (UTC+01:00)"."""
+    offset = when.astimezone(zone).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{zone.key} (UTC{sign}{hours:02d}:{rest:02d})"
 
 
 # --- the linkbacks an article sent, for the editor --------------------------------------------

@@ -71,8 +71,10 @@ def _load_editable(article_id: int) -> Article:
 @bp.get("/")
 @writers_only
 def index():
-    return render_template("authoring/index.html", articles=services.articles_for(current_user),
-                           now=utcnow())
+    articles = services.articles_for(current_user)
+    return render_template("authoring/index.html", articles=articles, now=utcnow(),
+                           counts=services.response_counts([a.id for a in articles]),
+                           status_label=services.status_label)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -123,7 +125,8 @@ def _editor(article: Article | None):
     return render_template("authoring/editor.html", form=form, article=article,
                            preview_html=preview_html, now=now,
                            linkbacks=services.linkbacks_sent(article.id) if article else [],
-                           sending_on=site_settings.load().send_linkbacks), status
+                           sending_on=site_settings.load().send_linkbacks,
+                           zone_label=services.zone_label(site_zone(), now)), status
 
 
 def _saved_message(article: Article, now) -> str:
