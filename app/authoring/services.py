@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from app.core.languages import UnknownLanguage, read_language, written_form
@@ -261,6 +261,7 @@ def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime
     if data.publish_at is not None and not fixed:
         article.published_at = data.publish_at
     if publish:
+        article.trashed_at = None  # publishing an article from the Trash restores it
         if article.published_at is None:
             article.published_at = now
         live = article.published_at <= now
@@ -276,9 +277,36 @@ def unpublish(article: Article) -> None:
     article.status = ArticleStatus.DRAFT
 
 
-def articles_for(user: User) -> list[Article]:
-    """List the articles a user may edit, newest first (their authors loaded with them)."""
+TRASH_DAYS = 30
+
+
+def trash(article: Article, now: datetime) -> None:
+    """Put an article in the Trash: off the site at once (a draft), restorable for
+    TRASH_DAYS days, then purged. Its permalink stays reserved meanwhile."""
+    article.status = ArticleStatus.DRAFT
+    article.trashed_at = now
+
+
+def restore(article: Article) -> None:
+    """Take an article out of the Trash; it comes back as a draft (as WordPress does)."""
+    article.trashed_at = None
+
+
+def purge_trashed_articles(now: datetime, days: int = TRASH_DAYS) -> int:
+    """Delete the articles trashed more than `days` ago, with their responses; return the
+    count. The caller commits."""
+    cutoff = now - timedelta(days=days)
+    ids = list(db.session.scalars(select(Article.id).where(Article.trashed_at < cutoff)))
+    if ids:
+        db.session.execute(delete(Article).where(Article.id.in_(ids)))
+    return len(ids)
+
+
+def articles_for(user: User, *, trashed: bool = False) -> list[Article]:
+    """List the articles a user may edit, newest first (their authors loaded with them):
+    those in the Trash, or the others."""
     query = (select(Article).options(joinedload(Article.author))
+             .where(Article.trashed_at.is_not(None) if trashed else Article.trashed_at.is_(None))
              .order_by(Article.updated_at.desc(), Article.id.desc()))
     if user.role is not Role.ADMIN:
         query = query.where(Article.author_id == user.id)
@@ -297,6 +325,8 @@ def response_counts(article_ids: list[int]) -> dict[int, int]:
 
 def status_label(article: Article, now: datetime) -> str:
     """The article's state in the Write list's words: draft, scheduled for…, published."""
+    if article.trashed_at is not None:
+        return "trash"
     if article.is_live(now):
         return "published"
     if article.status is ArticleStatus.SCHEDULED and article.published_at is not None:

@@ -72,6 +72,8 @@ class Article(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # When the author put it in the Trash (a draft then, 404 to readers); purged 30 days on.
+    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reprint_note: Mapped[str] = mapped_column(String(300), default="")
     reprint_url: Mapped[str] = mapped_column(String(500), default="")
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)
