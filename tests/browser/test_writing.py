@@ -39,3 +39,23 @@ def test_author_trashes_an_article_and_restores_it(page: Page, live_server, db):
     page.goto(f"{base}/write/")
     expect(page.get_by_role("row", name="Estimates we regret").locator(".article-status")
            ).to_have_text("draft")
+
+
+TABLE = "| Role | Focus |\n| --- | --- |\n| Product | Why |\n| Project | When |\n"
+
+
+def test_look_markdown_tables_and_number_inputs(page: Page, live_server, db):
+    article = make_article(title="Roles side by side", body=TABLE)
+    base = live_server.url
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{base}{article.path}")
+        cell = page.locator(".article-body td").first
+        expect(cell).to_have_css("border-top-style", "solid")
+        assert cell.evaluate("e => parseFloat(getComputedStyle(e).paddingLeft)") > 0
+    moderator = make_user(Role.MODERATOR)
+    log_in(page, base, moderator.email)
+    page.goto(f"{base}/moderation/settings")
+    body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    number = page.locator("input[type=number]").first
+    expect(number).to_have_css("font-family", body_font)
