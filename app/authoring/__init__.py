@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("authoring", __name__, url_prefix="/write")
 
-from app.authoring import views  # noqa: E402,F401
+from app.authoring import jobs, views  # noqa: E402,F401

@@ -78,3 +78,7 @@ class ArticleForm(Form):
     def validate_reprint_note(self, field):
         if self.reprint_url.data and not field.data:
             raise ValidationError("Say where the article was reprinted, to go with the link.")
+
+
+class EmptyForm(Form):
+    """A button alone (Trash, Restore): the CSRF token is all it sends."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from app.core.languages import UnknownLanguage, read_language, written_form
 from app.core.sanitize import render_article_markdown
@@ -18,7 +19,16 @@ from app.core.timefmt import format_datetime
 from app.core.urls import BadUrl, clean_url
 from app.extensions import db
 from app.linkbacks import sending
-from app.models import Article, ArticleStatus, OutgoingLinkback, Role, Tag, Translation, User
+from app.models import (
+    Article,
+    ArticleStatus,
+    OutgoingLinkback,
+    Response,
+    Role,
+    Tag,
+    Translation,
+    User,
+)
 
 
 class DuplicateSlug(Exception):
@@ -253,6 +263,7 @@ def _apply(article: Article, data: ArticleInput, *, publish: bool, now: datetime
     if data.publish_at is not None and not fixed:
         article.published_at = data.publish_at
     if publish:
+        article.trashed_at = None  # publishing an article from the Trash restores it
         if article.published_at is None:
             article.published_at = now
         live = article.published_at <= now
@@ -268,12 +279,70 @@ def unpublish(article: Article) -> None:
     article.status = ArticleStatus.DRAFT
 
 
-def articles_for(user: User) -> list[Article]:
-    """List the articles a user may edit, newest first."""
-    query = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+TRASH_DAYS = 30
+
+
+def trash(article: Article, now: datetime) -> None:
+    """Put an article in the Trash: off the site at once (a draft), restorable for
+    TRASH_DAYS days, then purged. Its permalink stays reserved meanwhile."""
+    article.status = ArticleStatus.DRAFT
+    article.trashed_at = now
+
+
+def restore(article: Article) -> None:
+    """Take an article out of the Trash; it comes back as a draft (as WordPress does)."""
+    article.trashed_at = None
+
+
+def purge_trashed_articles(now: datetime, days: int = TRASH_DAYS) -> int:
+    """Delete the articles trashed more than `days` ago, with their responses; return the
+    count. The caller commits."""
+    cutoff = now - timedelta(days=days)
+    ids = list(db.session.scalars(select(Article.id).where(Article.trashed_at < cutoff)))
+    if ids:
+        db.session.execute(delete(Article).where(Article.id.in_(ids)))
+    return len(ids)
+
+
+def articles_for(user: User, *, trashed: bool = False) -> list[Article]:
+    """List the articles a user may edit, newest first (their authors loaded with them):
+    those in the Trash, or the others."""
+    query = (select(Article).options(joinedload(Article.author))
+             .where(Article.trashed_at.is_not(None) if trashed else Article.trashed_at.is_(None))
+             .order_by(Article.updated_at.desc(), Article.id.desc()))
     if user.role is not Role.ADMIN:
         query = query.where(Article.author_id == user.id)
     return list(db.session.scalars(query))
+
+
+def response_counts(article_ids: list[int]) -> dict[int, int]:
+    """How many responses each article has (every kind and status), in one grouped query."""
+    if not article_ids:
+        return {}
+    rows = db.session.execute(select(Response.article_id, func.count(Response.id))
+                              .where(Response.article_id.in_(article_ids))
+                              .group_by(Response.article_id))
+    return {article_id: count for article_id, count in rows}
+
+
+def status_label(article: Article, now: datetime) -> str:
+    """The article's state in the Write list's words: draft, scheduled for…, published."""
+    if article.trashed_at is not None:
+        return "trash"
+    if article.is_live(now):
+        return "published"
+    if article.status is ArticleStatus.SCHEDULED and article.published_at is not None:
+        return f"scheduled for {format_datetime(article.published_at)}"
+    return "draft"
+
+
+def zone_label(zone: ZoneInfo, when: datetime) -> str:
+    """The site's time zone as the editor names it: "Europe/Berlin (UTC+01:00)"."""
+    offset = when.astimezone(zone).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{zone.key} (UTC{sign}{hours:02d}:{rest:02d})"
 
 
 # --- the linkbacks an article sent, for the editor --------------------------------------------

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.authoring import bp, services
-from app.authoring.forms import ArticleForm
+from app.authoring.forms import ArticleForm, EmptyForm
 from app.core.permissions import writers_only
 from app.core.sanitize import render_article_markdown
 from app.core.text import parse_tag_list
@@ -73,8 +73,38 @@ def _load_editable(article_id: int) -> Article:
 @bp.get("/")
 @writers_only
 def index():
-    return render_template("authoring/index.html", articles=services.articles_for(current_user),
-                           now=utcnow())
+    trashed = request.args.get("view") == "trash"
+    articles = services.articles_for(current_user, trashed=trashed)
+    return render_template("authoring/index.html", articles=articles, now=utcnow(),
+                           trashed=trashed, trash_days=services.TRASH_DAYS,
+                           trash_form=EmptyForm(),
+                           counts=services.response_counts([a.id for a in articles]),
+                           status_label=services.status_label)
+
+
+@bp.post("/<int:article_id>/trash")
+@writers_only
+def trash(article_id: int):
+    article = _load_editable(article_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.trash(article, utcnow())
+    db.session.commit()
+    flash(f"“{article.title}” is in the Trash; restore it within {services.TRASH_DAYS} days.",
+          "success")
+    return redirect(url_for("authoring.index"))
+
+
+@bp.post("/<int:article_id>/restore")
+@writers_only
+def restore(article_id: int):
+    article = _load_editable(article_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.restore(article)
+    db.session.commit()
+    flash(f"“{article.title}” is back, as a draft.", "success")
+    return redirect(url_for("authoring.edit", article_id=article.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -125,7 +155,8 @@ def _editor(article: Article | None):
     return render_template("authoring/editor.html", form=form, article=article,
                            preview_html=preview_html, now=now,
                            linkbacks=services.linkbacks_sent(article.id) if article else [],
-                           sending_on=site_settings.load().send_linkbacks), status
+                           sending_on=site_settings.load().send_linkbacks, trash_form=EmptyForm(),
+                           zone_label=services.zone_label(site_zone(), now)), status
 
 
 def _saved_message(article: Article, now) -> str:

@@ -56,6 +56,7 @@ from app.importers.wxr_export import QUESTIONS_POST_TYPE
 from app.models import (
     Article,
     ArticleStatus,
+    BodyFormat,
     QuestionTag,
     Response,
     ResponseKind,
@@ -677,7 +678,8 @@ class Importer:
         body_html = clean_article_html(autop(content))
         excerpt = plain(_raw(item, f"{{{self.excerpt_ns}}}encoded"))[:2000]
         article = Article(
-            title=title[:200], body_source=content, body_format="html", body_html=body_html,
+            title=title[:200], body_source=content, body_format=BodyFormat.HTML,
+            body_html=body_html,
             excerpt=excerpt, summary=excerpt or excerpt_from_html(body_html),
             status=status, published_at=published, author=author,
             comments_open=_text(item, f"{wp}comment_status") != "closed",

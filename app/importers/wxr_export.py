@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.core.text import slugify
 from app.extensions import db
-from app.models import Article, ArticleStatus, Response, ResponseKind, ResponseStatus, Tag, User
+from app.models import (
+    Article,
+    ArticleStatus,
+    BodyFormat,
+    Response,
+    ResponseKind,
+    ResponseStatus,
+    Tag,
+    User,
+)
 from app.models.article import article_tags
 
 STATUS = {ArticleStatus.PUBLISHED: "publish", ArticleStatus.SCHEDULED: "future",
@@ -190,7 +199,7 @@ def _item_head(article: Article, authors: dict, site_url: str,
     local, gmt = _dates(article.published_at, zone)
     link = site_url.rstrip("/") + (article.path or f"/?p={_wp_post_id(article)}")
     guid = article.wp_guid or f"{site_url.rstrip('/')}/?p={article.id}"
-    content = article.body_source if article.body_format == "html" else article.body_html
+    content = article.body_source if article.body_format is BodyFormat.HTML else article.body_html
     yield (f"\t<item>\n\t\t<title>{escape(as_html(article.title))}</title>\n"
            f"\t\t<link>{escape(link)}</link>\n"
            f"\t\t<pubDate>{article.published_at or article.created_at:%a, %d %b %Y %H:%M:%S +0000}"

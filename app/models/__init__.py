@@ -1,6 +1,6 @@
 """The data model: one module per aggregate."""
 
-from app.models.article import Article, ArticleStatus, Tag, Translation
+from app.models.article import Article, ArticleStatus, BodyFormat, Tag, Translation
 from app.models.linkback import OutgoingLinkback, WebmentionRequest
 from app.models.moderation import ModerationEvent
 from app.models.question import HelpfulVote, QuestionTag
@@ -18,6 +18,7 @@ from app.models.user import Role, User
 __all__ = [
     "Article",
     "ArticleStatus",
+    "BodyFormat",
     "CacheScope",
     "HelpfulVote",
     "ImportJob",

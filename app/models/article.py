@@ -33,6 +33,13 @@ class ArticleStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class BodyFormat(enum.StrEnum):
+    """What an article's body_source is written in."""
+
+    MARKDOWN = "markdown"  # articles written here
+    HTML = "html"  # imported ones (WordPress's HTML)
+
+
 article_tags = Table(
     "article_tags",
     db.metadata,
@@ -61,8 +68,11 @@ class Article(db.Model):
     # The permalink path ("/2007/05/14/slug/"), fixed once the article has been public.
     path: Mapped[str | None] = mapped_column(String(400), unique=True)
     body_source: Mapped[str] = mapped_column(Text, default="")
-    # "markdown" for articles written here, "html" for imported ones (WordPress's HTML).
-    body_format: Mapped[str] = mapped_column(String(10), default="markdown")
+    # Stored as the plain strings "markdown" and "html" (a VARCHAR, no database enum type).
+    body_format: Mapped[BodyFormat] = mapped_column(
+        Enum(BodyFormat, native_enum=False, create_constraint=False, length=10,
+             values_callable=lambda e: [m.value for m in e], validate_strings=True),
+        default=BodyFormat.MARKDOWN)
     body_html: Mapped[str] = mapped_column(Text, default="")
     # What the author typed as an excerpt (may be empty) and what lists show.
     excerpt: Mapped[str] = mapped_column(Text, default="")
@@ -76,6 +86,8 @@ class Article(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # When the author put it in the Trash (a draft then, 404 to readers); purged 30 days on.
+    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reprint_note: Mapped[str] = mapped_column(String(300), default="")
     reprint_url: Mapped[str] = mapped_column(String(500), default="")
     comments_open: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -17,8 +17,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.add_column("articles", sa.Column("trashed_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index("ix_articles_trashed_at", "articles", ["trashed_at"])
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_articles_trashed_at", table_name="articles")
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_column("trashed_at")

@@ -27,6 +27,7 @@ from app.importers.wxr import CountingReader, WxrError, import_wxr, parse_wp_dat
 from app.models import (
     Article,
     ArticleStatus,
+    BodyFormat,
     ImportJob,
     Response,
     ResponseKind,
@@ -197,7 +198,7 @@ def test_tags_come_from_categories_and_tags_of_the_channel_and_the_items(small, 
 
 def test_content_gets_wordpress_paragraphs_and_is_sanitised(small):
     arrival = article(101)
-    assert arrival.body_format == "html"
+    assert arrival.body_format is BodyFormat.HTML
     assert arrival.body_source.startswith("Chegámos a Ponta Delgada ao fim da tarde.\nO avião")
     assert arrival.body_html == (
         "<p>Chegámos a Ponta Delgada ao fim da tarde.<br>\nO avião atrasou-se uma hora.</p>\n"
