@@ -85,12 +85,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.importers import bp as importers_bp
     from app.linkbacks import bp as linkbacks_bp
     from app.moderation import bp as moderation_bp
-    from app.moderation import (
-        dashboard_views,  # noqa: F401  (the dashboard, the audit log)
-        question_views,  # noqa: F401  (moderating questions)
-    )
+    from app.moderation import dashboard_views  # noqa: F401  (the dashboard, the audit log)
     from app.questions import bp as questions_bp
-    from app.questions import list_views, notifications, views  # noqa: F401  (routes, jobs)
+
+    # Routes and jobs; moderation_views hangs the questions' moderation pages on the
+    # moderation blueprint (questions import moderation, never the reverse).
+    from app.questions import list_views, moderation_views, notifications, views  # noqa: F401
 
     for blueprint in (linkbacks_bp, blog_bp, comments_bp, questions_bp, moderation_bp, auth_bp,
                       authoring_bp, admin_bp, importers_bp):

@@ -5,5 +5,5 @@ from flask import Blueprint
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 from app.moderation import jobs, views  # noqa: E402,F401
-# question_views (moderating questions) is imported by create_app: it uses the questions
-# package, which the discussion's own modules import in turn.
+# The questions' moderation pages are on this blueprint too, from app/questions/
+# moderation_views.py: the questions package imports moderation, never the reverse.

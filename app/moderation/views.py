@@ -63,8 +63,9 @@ def _requested_actions() -> list[tuple[int, str, ResponseStatus | None]]:
     return [(i, action, seen(i)) for i in ids]
 
 
-# Queue actions that change something other than the status (question_views adds turning a
-# comment into a question and back): name -> (label, do(response, actor, now) -> a note or "").
+# Queue actions that change something other than the status (questions/moderation_views
+# adds turning a comment into a question and back):
+# name -> (label, do(response, actor, now) -> a note or "").
 OTHER_ACTIONS: dict[str, tuple[str, object]] = {}
 
 
