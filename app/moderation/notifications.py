@@ -86,7 +86,12 @@ def _describe(response: Response) -> str:
         who = response.author_name or "Anonymous"
         lines = [f"{response.kind.value.capitalize()} on “{response.context_title}”",
                  f"Author: {who} <{response.author_email}>  {response.author_url}"]
-    lines += [f"IP: {response.author_ip}   Why it is held: {response.moderation_reason}", "",
+    from app.moderation.queue import reason_sentence
+
+    why = reason_sentence(response.moderation_reason, response.status_changed_at,
+                          max_links=site_settings.load().max_links)
+    label = "Why it is held" if response.status is ResponseStatus.PENDING else "Why"
+    lines += [f"IP: {response.author_ip}   {label}: {why}.", "",
               response.body_source[:3000]]
     return "\n".join(lines)
 
