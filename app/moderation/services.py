@@ -16,7 +16,9 @@ from app.core.text import clean_line
 from app.core.urls import clean_url
 from app.extensions import db
 from app.models import (
+    ModerationAction,
     ModerationEvent,
+    ModerationVia,
     Response,
     ResponseKind,
     ResponseStatus,
@@ -66,13 +68,22 @@ def summary_of(response: Response) -> str:
     return f"{response.kind.value} #{response.id} by {who}: {text[:200]}"[:300]
 
 
-def record(response: Response, actor: User | None, action: str, before: ResponseStatus | None,
-           now: datetime, via: str = "queue", gone: bool = False) -> None:
-    """Write one audit row for an action on a response."""
+A = ModerationAction
+Via = ModerationVia
+
+
+def record(response: Response, actor: User | None, action: ModerationAction,
+           before: ResponseStatus | None, now: datetime, via: ModerationVia = Via.QUEUE,
+           gone: bool = False, detail: str = "") -> None:
+    """Write one audit row for an action on a response (`detail` follows the action's name:
+    "close as duplicate" "of #12")."""
+    if not isinstance(action, ModerationAction) or not isinstance(via, ModerationVia):
+        raise TypeError("record() takes a ModerationAction and a ModerationVia")
     db.session.add(ModerationEvent(
-        response_ref=response.id, response_id=response.id, actor=actor, action=action,
+        response_ref=response.id, response_id=response.id, actor=actor,
+        action=f"{action.value} {detail}"[:40] if detail else action.value,
         from_status=before.value if before else "", to_status="" if gone else response.status.value,
-        summary=summary_of(response), via=via, created_at=now))
+        summary=summary_of(response), via=via.value, created_at=now))
 
 
 def set_status(response: Response, status: ResponseStatus, now: datetime, reason: str) -> None:
@@ -88,7 +99,7 @@ def set_status(response: Response, status: ResponseStatus, now: datetime, reason
 
 
 def apply(response: Response, action_name: str, actor: User | None, *, seen: ResponseStatus | None,
-          now: datetime, via: str = "queue") -> None:
+          now: datetime, via: ModerationVia = Via.QUEUE) -> None:
     """Do one moderator action; refuse it if the response changed since the moderator saw it."""
     action = ACTIONS.get(action_name)
     if action is None:
@@ -102,7 +113,7 @@ def apply(response: Response, action_name: str, actor: User | None, *, seen: Res
     before = response.status
     who = actor.name if actor else "a moderator"
     if action.name == "delete":
-        record(response, actor, "delete", before, now, via, gone=True)
+        record(response, actor, A.DELETE, before, now, via, gone=True)
         db.session.flush()
         db.session.delete(response)
         return
@@ -114,7 +125,7 @@ def apply(response: Response, action_name: str, actor: User | None, *, seen: Res
         "restore": response.previous_status or S.PENDING,
     }[action.name]
     set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
-    record(response, actor, action.name, before, now, via)
+    record(response, actor, A(action.name), before, now, via)
     if target is S.APPROVED and before is not S.APPROVED:
         notifications.response_approved(response)
 
@@ -131,7 +142,8 @@ def empty(status: ResponseStatus, actor: User | None, now: datetime) -> int:
         return 0
     db.session.execute(insert(ModerationEvent), [
         {"response_ref": row.id, "response_id": None, "actor_id": actor.id if actor else None,
-         "action": "delete", "from_status": status.value, "to_status": "", "via": "queue",
+         "action": A.DELETE.value, "from_status": status.value, "to_status": "",
+         "via": Via.QUEUE.value,
          "created_at": now,
          "summary": (f"{row.kind.value} #{row.id} by "
                      f"{row.author_name or row.source_title or 'Anonymous'}: "
@@ -157,7 +169,7 @@ def quick_edit(response: Response, actor: User, *, name: str, email: str, websit
     elif response.shows_excerpt:
         response.body_html = str(escape(response.body_source))
     response.edited_at = now
-    record(response, actor, "edit", before, now)
+    record(response, actor, A.EDIT, before, now)
 
 
 def history_for(email: str, user: User | None, own_ids: frozenset[int],

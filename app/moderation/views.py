@@ -15,7 +15,7 @@ from app.core.converters import int_arg
 from app.core.permissions import admins_only, roles_required
 from app.core.redirects import local_path
 from app.extensions import db
-from app.models import ModerationEvent, Response, ResponseStatus, Role
+from app.models import ModerationEvent, ModerationVia, Response, ResponseStatus, Role
 from app.models.types import utcnow
 from app.moderation import bp, notifications, queue, services
 from app.moderation.forms import QuickEditForm, ReplyForm, SettingsForm
@@ -252,7 +252,7 @@ def email_action(token: str):
     if request.method == "POST":
         try:
             services.apply(response, link["action"], link["moderator"], seen=link["seen"],
-                           now=utcnow(), via="email")
+                           now=utcnow(), via=ModerationVia.EMAIL)
         except services.ModerationError as error:
             return render_template("moderation/email_action.html", error=str(error),
                                    response=response), 409
