@@ -10,6 +10,7 @@ from datetime import datetime
 
 from markupsafe import escape
 from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy.orm import joinedload
 
 from app.core.sanitize import render_comment
 from app.core.text import clean_line
@@ -104,12 +105,7 @@ def apply(response: Response, action_name: str, actor: User | None, *, seen: Res
     action = ACTIONS.get(action_name)
     if action is None:
         raise ModerationError(f"Unknown action “{action_name}”.")
-    if seen is not None and response.status is not seen:
-        raise StaleResponse(f"Response #{response.id} was changed by someone else a moment ago "
-                            f"(it is now {response.status.value}); nothing was done to it.")
-    if response.status not in action.allowed_from:
-        raise ModerationError(f"Response #{response.id} is {response.status.value}: "
-                              f"“{action.label}” does not apply.")
+    _check(response, action, seen)
     before = response.status
     who = actor.name if actor else "a moderator"
     if action.name == "delete":
@@ -117,17 +113,96 @@ def apply(response: Response, action_name: str, actor: User | None, *, seen: Res
         db.session.flush()
         db.session.delete(response)
         return
-    target = {
+    target = _target(response, action)
+    set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
+    record(response, actor, A(action.name), before, now, via)
+    if target is S.APPROVED and before is not S.APPROVED:
+        notifications.response_approved(response)
+
+
+@dataclass
+class BulkResult:
+    """What one action over many rows did: the rows it changed, and why others were left."""
+
+    done: list[Response]
+    errors: list[str]
+
+
+def _check(response: Response, action: Action, seen: ResponseStatus | None) -> None:
+    if seen is not None and response.status is not seen:
+        raise StaleResponse(f"Response #{response.id} was changed by someone else a moment ago "
+                            f"(it is now {response.status.value}); nothing was done to it.")
+    if response.status not in action.allowed_from:
+        raise ModerationError(f"Response #{response.id} is {response.status.value}: "
+                              f"“{action.label}” does not apply.")
+
+
+def _target(response: Response, action: Action) -> ResponseStatus:
+    return {
         "approve": S.APPROVED, "unapprove": S.PENDING, "spam": S.SPAM, "trash": S.TRASH,
         "not_spam": response.previous_status if response.previous_status not in (None, S.SPAM,
                                                                                  S.TRASH)
         else S.PENDING,
         "restore": response.previous_status or S.PENDING,
     }[action.name]
-    set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
-    record(response, actor, A(action.name), before, now, via)
-    if target is S.APPROVED and before is not S.APPROVED:
-        notifications.response_approved(response)
+
+
+def _event(response: Response, actor: User | None, action: ModerationAction,
+           before: ResponseStatus | None, now: datetime, via: ModerationVia,
+           gone: bool = False) -> dict:
+    return {"response_ref": response.id, "response_id": response.id,
+            "actor_id": actor.id if actor else None, "action": action.value,
+            "from_status": before.value if before else "",
+            "to_status": "" if gone else response.status.value,
+            "summary": summary_of(response), "via": via.value, "created_at": now}
+
+
+def apply_many(requested: list[tuple[int, ResponseStatus | None]], action_name: str,
+               actor: User | None, *, now: datetime, via: ModerationVia = Via.QUEUE
+               ) -> BulkResult:
+    """Do one moderator action to many responses in a constant number of statements: one
+    SELECT of them all, one UPDATE (batched) or DELETE, one INSERT of the audit rows. Each
+    response the moderator saw in another status, or that the action does not apply to, is
+    left as it is, with the reason in `errors`. The approved ones are announced together
+    (one digest mail per article author)."""
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise ModerationError(f"Unknown action “{action_name}”.")
+    rows = {r.id: r for r in db.session.scalars(
+        select(Response).where(Response.id.in_([i for i, _ in requested]))
+        .options(joinedload(Response.article), joinedload(Response.parent)))}
+    who = actor.name if actor else "a moderator"
+    done, errors, events, approved = [], [], [], []
+    for response_id, seen in requested:
+        response = rows.get(response_id)
+        if response is None:
+            errors.append(f"Response #{response_id} no longer exists; nothing was done to it.")
+            continue
+        try:
+            _check(response, action, seen)
+        except ModerationError as error:
+            errors.append(str(error))
+            continue
+        before = response.status
+        if action.name == "delete":
+            events.append(_event(response, actor, A.DELETE, before, now, via, gone=True))
+        else:
+            target = _target(response, action)
+            set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
+            events.append(_event(response, actor, A(action.name), before, now, via))
+            if target is S.APPROVED and before is not S.APPROVED:
+                approved.append(response)
+        done.append(response)
+    if events:
+        db.session.execute(insert(ModerationEvent), events)  # flushes the UPDATE first
+    if action.name == "delete" and done:
+        db.session.execute(delete(Response).where(Response.id.in_([r.id for r in done])),
+                           execution_options={"synchronize_session": False})
+        for response in done:
+            db.session.expunge(response)
+    if approved:
+        notifications.responses_approved(approved)
+    return BulkResult(done=done, errors=errors)
 
 
 def empty(status: ResponseStatus, actor: User | None, now: datetime) -> int:

@@ -107,28 +107,34 @@ def act():
     done = 0
     undo: list[tuple[int, str]] = []
     now = utcnow()
-    for response_id, action, seen in requested:
-        if not action:
-            break
-        response = db.session.get(Response, response_id)
-        if response is None:
-            messages.append(("error", f"Response #{response_id} no longer exists; "
-                                      "nothing was done to it."))
-            continue
-        try:
-            if action in OTHER_ACTIONS:
+    action = requested[0][1] if requested else ""
+    if action in OTHER_ACTIONS:
+        for response_id, _, _seen in requested:
+            response = db.session.get(Response, response_id)
+            if response is None:
+                messages.append(("error", f"Response #{response_id} no longer exists; "
+                                          "nothing was done to it."))
+                continue
+            try:
                 note = OTHER_ACTIONS[action][1](response, current_user, now)
+            except services.ModerationError as error:
+                messages.append(("error", str(error)))
             else:
-                note = ""
-                services.apply(response, action, current_user, seen=seen, now=now)
+                done += 1
+                if note:
+                    messages.append(("success", note))
+    elif action:
+        # One query for the rows, one for the change, one for the audit log, whatever the count.
+        try:
+            result = services.apply_many([(i, seen) for i, _, seen in requested], action,
+                                         current_user, now=now)
         except services.ModerationError as error:
             messages.append(("error", str(error)))
         else:
-            done += 1
+            messages.extend(("error", text) for text in result.errors)
+            done = len(result.done)
             if action in UNDOABLE:
-                undo.append((response_id, UNDOABLE[action]))
-            if note:
-                messages.append(("success", note))
+                undo = [(r.id, UNDOABLE[action]) for r in result.done]
     if done:
         db.session.commit()
         session[UNDO_KEY] = undo

@@ -173,7 +173,8 @@ def test_a_row_shows_the_sanitised_html_the_source_and_links(mod, db):
     response.body_html = "<p><strong>bold</strong> &lt;script&gt;</p>"  # as sanitize makes it
     db.session.commit()
     page = page_of(mod, QUEUE, status="approved")
-    assert '<div class="queue-body"><p><strong>bold</strong> &lt;script&gt;</p></div>' in page
+    assert ('<div class="queue-body excerpt"><p><strong>bold</strong> &lt;script&gt;</p></div>'
+            in page)
     assert "<pre>**bold** &lt;script&gt;x&lt;/script&gt;</pre>" in page
     assert "<script>x</script>" not in page
     assert f'href="{article.path}">View article' in page

@@ -152,8 +152,8 @@ def test_a_row_shows_kind_author_article_parent_excerpt_and_reason(app, mod, db)
     assert f'<a href="{article.path}">Roadmaps that last</a>' in comment_row
     assert f"reply to #{parent.id} by Parent Person" in comment_row
     # As readers will see it (the sanitised HTML), the source one click away.
-    assert ('<div class="queue-body"><p>Read http://a.example/1 and https://b.example/2 and '
-            'http://c.example/3</p></div>') in comment_row
+    assert ('<div class="queue-body excerpt"><p>Read http://a.example/1 and '
+            'https://b.example/2 and http://c.example/3</p></div>') in comment_row
     assert ('<pre>Read http://a.example/1 and https://b.example/2 and '
             'http://c.example/3</pre>') in comment_row
     assert ('<p class="reason" title="held: 3 links">Held: 3 links (2 or more are held)</p>'
