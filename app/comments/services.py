@@ -230,7 +230,8 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
     db.session.flush()
     response.place_under(parent, settings.thread_depth)
     response.status_changed_at = commenter.now
-    moderation.record(response, commenter.user, "submit", None, commenter.now, via="rule")
+    moderation.record(response, commenter.user, moderation.A.SUBMIT, None, commenter.now,
+                      via=moderation.Via.RULE)
     if commenter.user is None and _proof_would_publish(submission, history, decision, settings):
         proof.offer(response)
     if data.notify and article is not None and response.status is not ResponseStatus.SPAM:
@@ -272,7 +273,8 @@ def publish_proven(response: Response, commenter: Commenter,
     if decision.status is not response.status:
         before = response.status
         moderation.set_status(response, decision.status, commenter.now, decision.reason)
-        moderation.record(response, None, "address proven", before, commenter.now, via="email")
+        moderation.record(response, None, moderation.A.ADDRESS_PROVEN, before, commenter.now,
+                          via=moderation.Via.EMAIL)
         if decision.status is ResponseStatus.APPROVED:
             notifications.response_approved(response)
     return response.status
@@ -331,7 +333,8 @@ def edit_comment(response: Response, body: str, commenter: Commenter,
         moderation.set_status(response, decision.status, commenter.now, reason)
     elif before is ResponseStatus.PENDING:
         response.moderation_reason = reason[:300]  # why it waits may have changed
-    moderation.record(response, commenter.user, "edit", before, commenter.now, via="author")
+    moderation.record(response, commenter.user, moderation.A.EDIT, before, commenter.now,
+                      via=moderation.Via.AUTHOR)
     if before is ResponseStatus.APPROVED and response.status is ResponseStatus.PENDING:
         notifications.response_held(response)
     return response.status
@@ -343,7 +346,8 @@ def delete_own(response: Response, commenter: Commenter) -> None:
     before = response.status
     moderation.set_status(response, ResponseStatus.TRASH, commenter.now,
                           "trash: deleted by its author")
-    moderation.record(response, commenter.user, "trash", before, commenter.now, via="author")
+    moderation.record(response, commenter.user, moderation.A.TRASH, before, commenter.now,
+                      via=moderation.Via.AUTHOR)
 
 
 # --- how responses are shown ---------------------------------------------------------------

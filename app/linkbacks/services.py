@@ -361,7 +361,7 @@ def store(incoming: Incoming, source: str, target: Target, page: source_page.Sou
     settings = site_settings.load()
     response.place_under(_parent(target, page) if incoming.kind is ResponseKind.WEBMENTION
                          else None, settings.thread_depth)
-    moderation.record(response, None, "submit", None, now, via="rule")
+    moderation.record(response, None, moderation.A.SUBMIT, None, now, via=moderation.Via.RULE)
     if response.status is ResponseStatus.APPROVED:
         notifications.response_approved(response)
     elif response.status is ResponseStatus.PENDING:
@@ -470,7 +470,8 @@ def _update(response: Response, incoming: Incoming, page: source_page.SourcePage
             moderation.set_status(response, decision.status, now, decision.reason)
             response.approved_at = now if decision.status is ResponseStatus.APPROVED else None
         response.moderation_reason = decision.reason
-    moderation.record(response, None, "update", before, now, via="source")
+    moderation.record(response, None, moderation.A.UPDATE, before, now,
+                      via=moderation.Via.SOURCE)
     if response.status is ResponseStatus.PENDING and before is not ResponseStatus.PENDING:
         notifications.response_held(response)
     return response
@@ -481,7 +482,8 @@ def _remove(response: Response | None, why: str, now: datetime) -> None:
     if response is None:
         return
     response.moderation_reason = f"deleted: {why}"[:300]
-    moderation.record(response, None, "delete", response.status, now, via="source", gone=True)
+    moderation.record(response, None, moderation.A.DELETE, response.status, now,
+                      via=moderation.Via.SOURCE, gone=True)
     db.session.flush()
     db.session.delete(response)
 

@@ -2,7 +2,7 @@
 
 from app.models.article import Article, ArticleStatus, BodyFormat, Tag, Translation
 from app.models.linkback import OutgoingLinkback, WebmentionRequest
-from app.models.moderation import ModerationEvent
+from app.models.moderation import ModerationAction, ModerationEvent, ModerationVia
 from app.models.question import HelpfulVote, QuestionTag
 from app.models.response import Response, ResponseKind, ResponseStatus
 from app.models.site import (
@@ -23,7 +23,9 @@ __all__ = [
     "HelpfulVote",
     "ImportJob",
     "ImportState",
+    "ModerationAction",
     "ModerationEvent",
+    "ModerationVia",
     "OutboxMessage",
     "OutgoingLinkback",
     "QuestionTag",

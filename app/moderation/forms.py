@@ -50,7 +50,11 @@ def _lines(text: str | None) -> list[str]:
 class SettingsForm(Form):
     manual_approval = BooleanField("Every response must be approved by hand")
     previously_approved = BooleanField(
-        "Approve at once an author with a previously approved comment (who proves it is them)")
+        "Approve at once an author with a previously approved comment, once they prove it "
+        "is them",
+        description="What proves it: being logged in to their member account, writing from "
+        "the browser that wrote the approved comment, or having opened a link mailed to "
+        "their address. Typing the same name and email address proves nothing.")
     member_trust_after = IntegerField(
         "Approve at once members with this many approved responses (0: off)",
         validators=[InputRequired("Enter a number (0 turns it off)."),

@@ -8,7 +8,7 @@ from huey import crontab
 from sqlalchemy import delete, or_, select
 
 from app.extensions import db
-from app.models import ModerationEvent, Response, ResponseStatus
+from app.models import ModerationAction, ModerationEvent, ModerationVia, Response, ResponseStatus
 from app.models.types import utcnow
 from app.moderation import settings as site_settings
 from app.tasks import app_periodic_task
@@ -23,8 +23,9 @@ def purge_spam_and_trash(now: datetime, days: int) -> int:
             Response.status_changed_at.is_(None) & (Response.created_at < cutoff)))))
     for response in old:
         db.session.add(ModerationEvent(
-            response_ref=response.id, response_id=None, action="purge",
-            from_status=response.status.value, to_status="", via="schedule", created_at=now,
+            response_ref=response.id, response_id=None, action=ModerationAction.PURGE.value,
+            from_status=response.status.value, to_status="", via=ModerationVia.SCHEDULE.value,
+            created_at=now,
             summary=f"{response.kind.value} #{response.id} by "
                     f"{response.display_name}: emptied after {days} days"))
     if old:

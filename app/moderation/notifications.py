@@ -13,9 +13,10 @@ from flask import current_app, url_for
 from huey import crontab
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Response, ResponseStatus, Role, User
+from app.models import Article, Response, ResponseStatus, Role, User
 from app.models.types import utcnow
 from app.moderation import settings as site_settings
 from app.moderation.settings import NotifyModerators
@@ -75,12 +76,19 @@ approved = Namespace().signal("response-approved")
 def response_approved(response: Response) -> None:
     """Tell whoever listens (subscribers, the asker) of an approved response, and the
     article's author if they want it."""
-    approved.send(response)
-    if site_settings.load().notify_authors:
-        after_commit(mail_author_about, response.id)
+    responses_approved([response])
 
 
-def _describe(response: Response) -> str:
+def responses_approved(responses: list[Response]) -> None:
+    """The same for responses approved together: each article's author gets one mail listing
+    theirs, not one mail each."""
+    for response in responses:
+        approved.send(response)
+    if responses and site_settings.load().notify_authors:
+        after_commit(mail_authors_about, [r.id for r in responses])
+
+
+def _describe(response: Response, max_links: int | None = None) -> str:
     if response.is_linkback:
         lines = [f"{response.linkback_label} on “{response.context_title}”",
                  f"From: {response.display_name}  {response.source_url}"]
@@ -88,7 +96,13 @@ def _describe(response: Response) -> str:
         who = response.display_name
         lines = [f"{response.kind.value.capitalize()} on “{response.context_title}”",
                  f"Author: {who} <{response.author_email}>  {response.author_url}"]
-    lines += [f"IP: {response.author_ip}   Why it is held: {response.moderation_reason}", "",
+    from app.moderation.queue import reason_sentence
+
+    why = reason_sentence(response.moderation_reason, response.status_changed_at,
+                          max_links=site_settings.load().max_links if max_links is None
+                          else max_links)
+    label = "Why it is held" if response.status is ResponseStatus.PENDING else "Why"
+    lines += [f"IP: {response.author_ip}   {label}: {why}.", "",
               response.body_source[:3000]]
     return "\n".join(lines)
 
@@ -120,17 +134,44 @@ def mail_moderators_about(response_id: int) -> None:
 
 @app_task()
 def mail_author_about(response_id: int) -> None:
-    response = db.session.get(Response, response_id)
-    if response is None or response.status is not ResponseStatus.APPROVED \
-            or response.article is None:  # a question of its own has no article's author
-        return
-    author = response.article.author
-    if response.user_id == author.id or response.author_email == author.email:
-        return
-    with _site_links():
-        link = url_for("comments.permalink", response_id=response.id, _external=True)
-    send_mail(author.email, f"New {response.kind.value} on “{response.article.title}”",
-              f"{_describe(response)}\n\nRead it: {link}\n")
+    mail_authors_about([response_id])
+
+
+@app_task()
+def mail_authors_about(response_ids: list[int]) -> None:
+    """Mail each article's author about the responses just approved on their articles: one
+    mail per author, listing them all (not their own)."""
+    approved = list(db.session.scalars(
+        select(Response).where(Response.id.in_(response_ids),
+                               Response.status == ResponseStatus.APPROVED)
+        .options(joinedload(Response.article).joinedload(Article.author))
+        .order_by(Response.created_at, Response.id)))
+    by_author: dict[int, list[Response]] = {}
+    for response in approved:
+        if response.article is None:  # a question of its own has no article's author
+            continue
+        author = response.article.author
+        if response.user_id == author.id or response.author_email == author.email:
+            continue
+        by_author.setdefault(author.id, []).append(response)
+    for responses in by_author.values():
+        author = responses[0].article.author
+        with _site_links():
+            links = [url_for("comments.permalink", response_id=r.id, _external=True)
+                     for r in responses]
+        if len(responses) == 1:
+            response = responses[0]
+            send_mail(author.email, f"New {response.kind.value} on “{response.article.title}”",
+                      f"{_describe(response)}\n\nRead it: {links[0]}\n")
+            continue
+        titles = {r.article.title for r in responses}
+        where = f"“{next(iter(titles))}”" if len(titles) == 1 else "your articles"
+        limit = site_settings.load().max_links
+        parts = [f"{_describe(r, limit)}\n\nRead it: {link}"
+                 for r, link in zip(responses, links, strict=True)]
+        send_mail(author.email, f"{len(responses)} new responses on {where}",
+                  f"{len(responses)} responses were approved on {where}:\n\n"
+                  + "\n\n-----\n\n".join(parts) + "\n")
     db.session.commit()
 
 

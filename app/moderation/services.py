@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import escape
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy.orm import joinedload
 
 from app.core.sanitize import render_comment
 from app.core.text import clean_line
 from app.core.urls import clean_url
 from app.extensions import db
 from app.models import (
+    ModerationAction,
     ModerationEvent,
+    ModerationVia,
     Response,
     ResponseKind,
     ResponseStatus,
@@ -66,13 +69,22 @@ def summary_of(response: Response) -> str:
     return f"{response.kind.value} #{response.id} by {who}: {text[:200]}"[:300]
 
 
-def record(response: Response, actor: User | None, action: str, before: ResponseStatus | None,
-           now: datetime, via: str = "queue", gone: bool = False) -> None:
-    """Write one audit row for an action on a response."""
+A = ModerationAction
+Via = ModerationVia
+
+
+def record(response: Response, actor: User | None, action: ModerationAction,
+           before: ResponseStatus | None, now: datetime, via: ModerationVia = Via.QUEUE,
+           gone: bool = False, detail: str = "") -> None:
+    """Write one audit row for an action on a response (`detail` follows the action's name:
+    "close as duplicate" "of #12")."""
+    if not isinstance(action, ModerationAction) or not isinstance(via, ModerationVia):
+        raise TypeError("record() takes a ModerationAction and a ModerationVia")
     db.session.add(ModerationEvent(
-        response_ref=response.id, response_id=response.id, actor=actor, action=action,
+        response_ref=response.id, response_id=response.id, actor=actor,
+        action=f"{action.value} {detail}"[:40] if detail else action.value,
         from_status=before.value if before else "", to_status="" if gone else response.status.value,
-        summary=summary_of(response), via=via, created_at=now))
+        summary=summary_of(response), via=via.value, created_at=now))
 
 
 def set_status(response: Response, status: ResponseStatus, now: datetime, reason: str) -> None:
@@ -88,35 +100,135 @@ def set_status(response: Response, status: ResponseStatus, now: datetime, reason
 
 
 def apply(response: Response, action_name: str, actor: User | None, *, seen: ResponseStatus | None,
-          now: datetime, via: str = "queue") -> None:
+          now: datetime, via: ModerationVia = Via.QUEUE) -> None:
     """Do one moderator action; refuse it if the response changed since the moderator saw it."""
     action = ACTIONS.get(action_name)
     if action is None:
         raise ModerationError(f"Unknown action “{action_name}”.")
+    _check(response, action, seen)
+    before = response.status
+    who = actor.name if actor else "a moderator"
+    if action.name == "delete":
+        record(response, actor, A.DELETE, before, now, via, gone=True)
+        db.session.flush()
+        db.session.delete(response)
+        return
+    target = _target(response, action)
+    set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
+    record(response, actor, A(action.name), before, now, via)
+    if target is S.APPROVED and before is not S.APPROVED:
+        notifications.response_approved(response)
+
+
+@dataclass
+class BulkResult:
+    """What one action over many rows did: the rows it changed, and why others were left."""
+
+    done: list[Response]
+    errors: list[str]
+
+
+def _check(response: Response, action: Action, seen: ResponseStatus | None) -> None:
     if seen is not None and response.status is not seen:
         raise StaleResponse(f"Response #{response.id} was changed by someone else a moment ago "
                             f"(it is now {response.status.value}); nothing was done to it.")
     if response.status not in action.allowed_from:
         raise ModerationError(f"Response #{response.id} is {response.status.value}: "
                               f"“{action.label}” does not apply.")
-    before = response.status
-    who = actor.name if actor else "a moderator"
-    if action.name == "delete":
-        record(response, actor, "delete", before, now, via, gone=True)
-        db.session.flush()
-        db.session.delete(response)
-        return
-    target = {
+
+
+def _target(response: Response, action: Action) -> ResponseStatus:
+    return {
         "approve": S.APPROVED, "unapprove": S.PENDING, "spam": S.SPAM, "trash": S.TRASH,
         "not_spam": response.previous_status if response.previous_status not in (None, S.SPAM,
                                                                                  S.TRASH)
         else S.PENDING,
         "restore": response.previous_status or S.PENDING,
     }[action.name]
-    set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
-    record(response, actor, action.name, before, now, via)
-    if target is S.APPROVED and before is not S.APPROVED:
-        notifications.response_approved(response)
+
+
+def _event(response: Response, actor: User | None, action: ModerationAction,
+           before: ResponseStatus | None, now: datetime, via: ModerationVia,
+           gone: bool = False) -> dict:
+    return {"response_ref": response.id, "response_id": response.id,
+            "actor_id": actor.id if actor else None, "action": action.value,
+            "from_status": before.value if before else "",
+            "to_status": "" if gone else response.status.value,
+            "summary": summary_of(response), "via": via.value, "created_at": now}
+
+
+def apply_many(requested: list[tuple[int, ResponseStatus | None]], action_name: str,
+               actor: User | None, *, now: datetime, via: ModerationVia = Via.QUEUE
+               ) -> BulkResult:
+    """Do one moderator action to many responses in a constant number of statements: one
+    SELECT of them all, one UPDATE (batched) or DELETE, one INSERT of the audit rows. Each
+    response the moderator saw in another status, or that the action does not apply to, is
+    left as it is, with the reason in `errors`. The approved ones are announced together
+    (one digest mail per article author)."""
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise ModerationError(f"Unknown action “{action_name}”.")
+    rows = {r.id: r for r in db.session.scalars(
+        select(Response).where(Response.id.in_([i for i, _ in requested]))
+        .options(joinedload(Response.article), joinedload(Response.parent)))}
+    who = actor.name if actor else "a moderator"
+    done, errors, events, approved = [], [], [], []
+    for response_id, seen in requested:
+        response = rows.get(response_id)
+        if response is None:
+            errors.append(f"Response #{response_id} no longer exists; nothing was done to it.")
+            continue
+        try:
+            _check(response, action, seen)
+        except ModerationError as error:
+            errors.append(str(error))
+            continue
+        before = response.status
+        if action.name == "delete":
+            events.append(_event(response, actor, A.DELETE, before, now, via, gone=True))
+        else:
+            target = _target(response, action)
+            set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
+            events.append(_event(response, actor, A(action.name), before, now, via))
+            if target is S.APPROVED and before is not S.APPROVED:
+                approved.append(response)
+        done.append(response)
+    if events:
+        db.session.execute(insert(ModerationEvent), events)  # flushes the UPDATE first
+    if action.name == "delete" and done:
+        db.session.execute(delete(Response).where(Response.id.in_([r.id for r in done])),
+                           execution_options={"synchronize_session": False})
+        for response in done:
+            db.session.expunge(response)
+    if approved:
+        notifications.responses_approved(approved)
+    return BulkResult(done=done, errors=errors)
+
+
+def empty(status: ResponseStatus, actor: User | None, now: datetime) -> int:
+    """Delete every response in Spam or Trash for good, with one audit row each, in a
+    constant number of statements; return how many went."""
+    if status not in (S.SPAM, S.TRASH):
+        raise ModerationError("Only Spam and Trash can be emptied.")
+    rows = list(db.session.execute(select(
+        Response.id, Response.kind, Response.author_name, Response.source_title,
+        Response.body_source).where(Response.status == status)))
+    if not rows:
+        return 0
+    db.session.execute(insert(ModerationEvent), [
+        {"response_ref": row.id, "response_id": None, "actor_id": actor.id if actor else None,
+         "action": A.DELETE.value, "from_status": status.value, "to_status": "",
+         "via": Via.QUEUE.value,
+         "created_at": now,
+         "summary": (f"{row.kind.value} #{row.id} by "
+                     f"{row.author_name or row.source_title or 'Anonymous'}: "
+                     f"{' '.join(row.body_source.split())[:200]}")[:300]}
+        for row in rows])
+    # Those listed: anything put there since has a higher id, and stays.
+    db.session.execute(delete(Response).where(Response.status == status,
+                                              Response.id <= max(row.id for row in rows)),
+                       execution_options={"synchronize_session": False})
+    return len(rows)
 
 
 def quick_edit(response: Response, actor: User, *, name: str, email: str, website: str,
@@ -132,7 +244,7 @@ def quick_edit(response: Response, actor: User, *, name: str, email: str, websit
     elif response.shows_excerpt:
         response.body_html = str(escape(response.body_source))
     response.edited_at = now
-    record(response, actor, "edit", before, now)
+    record(response, actor, A.EDIT, before, now)
 
 
 def history_for(email: str, user: User | None, own_ids: frozenset[int],

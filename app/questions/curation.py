@@ -32,7 +32,7 @@ from app.core.text import clean_line, slugify
 from app.extensions import db
 from app.models import QuestionTag, Response, ResponseKind, ResponseStatus, User
 from app.models.question import question_tag_links
-from app.moderation.services import ModerationError, record
+from app.moderation.services import A, ModerationError, record
 from app.questions.rules import title_from, title_too_long
 from app.questions.services import answer_condition
 from app.questions.tags import parse_tags
@@ -157,7 +157,7 @@ def turn_into_question(response: Response, actor: User | None, now: datetime,
     response.question_tags = chosen_tags
     response.accepted_answer = None
     response.duplicate_of = None
-    record(response, actor, "turn into question", response.status, now)
+    record(response, actor, A.TURN_INTO_QUESTION, response.status, now)
     return response
 
 
@@ -167,7 +167,7 @@ def _reopen_duplicates_of(question: Response, actor: User | None, now: datetime)
         Response.duplicate_of_id == question.id).order_by(Response.id)))
     for copy in copies:
         copy.duplicate_of = None
-        record(copy, actor, "reopen", copy.status, now)
+        record(copy, actor, A.REOPEN, copy.status, now)
     return [copy.id for copy in copies]
 
 
@@ -193,7 +193,7 @@ def turn_into_comment(question: Response, actor: User | None, now: datetime) -> 
     question.question_tags = []
     question.accepted_answer = None
     question.duplicate_of = None
-    record(question, actor, "turn into comment", question.status, now)
+    record(question, actor, A.TURN_INTO_COMMENT, question.status, now)
     return reopened
 
 
@@ -227,7 +227,7 @@ def edit_question(question: Response, actor: User | None, now: datetime, *, titl
         return False
     question.title = chosen
     question.question_tags = chosen_tags
-    record(question, actor, "edit question", question.status, now)
+    record(question, actor, A.EDIT_QUESTION, question.status, now)
     return True
 
 
@@ -287,14 +287,14 @@ def close_as_duplicate(question: Response, original: Response, actor: User | Non
                      "open it: approve it first, or choose a published question.")
     if question.duplicate_of_id == original.id:
         raise refuse(f"This question is already closed as a duplicate of #{original.id}.")
-    action = f"close as duplicate of #{original.id}"
+    detail = f"of #{original.id}"
     question.duplicate_of = original
-    record(question, actor, action, question.status, now)
+    record(question, actor, A.CLOSE_AS_DUPLICATE, question.status, now, detail=detail)
     moved = list(db.session.scalars(select(Response).where(
         Response.duplicate_of_id == question.id).order_by(Response.id)))
     for copy in moved:
         copy.duplicate_of = original
-        record(copy, actor, action, copy.status, now)
+        record(copy, actor, A.CLOSE_AS_DUPLICATE, copy.status, now, detail=detail)
     return [copy.id for copy in moved]
 
 
@@ -305,7 +305,7 @@ def reopen(question: Response, actor: User | None, now: datetime) -> None:
         raise CurationRefused(f"Question #{question.id} is not closed as a duplicate: there is "
                               "nothing to reopen.")
     question.duplicate_of = None
-    record(question, actor, "reopen", question.status, now)
+    record(question, actor, A.REOPEN, question.status, now)
 
 
 # --- the tag list -------------------------------------------------------------------------------

@@ -151,8 +151,8 @@ def accept(question: Response, answer: Response, commenter: Commenter, now: date
     question.accepted_answer = answer
     question.accepted_answer_id = answer.id
     by_the_asker = is_asker(question, commenter)
-    moderation.record(question, commenter.user, "accept answer", question.status, now,
-                      via="asker" if by_the_asker else "queue")
+    moderation.record(question, commenter.user, moderation.A.ACCEPT_ANSWER, question.status, now,
+                      via=moderation.Via.ASKER if by_the_asker else moderation.Via.QUEUE)
     if not by_the_asker:  # the asker knows what they did; a moderator's choice is news
         from app.questions import notifications
 
@@ -166,8 +166,9 @@ def unaccept(question: Response, commenter: Commenter, now: datetime) -> None:
         raise QuestionError("No answer to this question is accepted.")
     question.accepted_answer = None
     question.accepted_answer_id = None
-    moderation.record(question, commenter.user, "take back accepted answer", question.status,
-                      now, via="asker" if is_asker(question, commenter) else "queue")
+    moderation.record(question, commenter.user, moderation.A.TAKE_BACK_ACCEPTED_ANSWER,
+                      question.status, now, via=moderation.Via.ASKER
+                      if is_asker(question, commenter) else moderation.Via.QUEUE)
 
 
 # --- helpful votes ----------------------------------------------------------------------------

@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from app.comments import services as comments
 from app.comments.services import Commenter, CommentInput
-from app.models import ModerationEvent, Response, ResponseKind, ResponseStatus, Role, Subscription
+from app.models import (
+    ModerationEvent,
+    ModerationVia,
+    Response,
+    ResponseKind,
+    ResponseStatus,
+    Role,
+    Subscription,
+)
 from app.models.types import utcnow
 from app.moderation import services
 from app.moderation.jobs import purge_spam_and_trash
@@ -133,7 +141,7 @@ def test_a_response_changed_since_the_moderator_saw_it_is_left_alone(db, moderat
 
 def test_seen_none_skips_the_staleness_check(db, moderator):
     response = make_response(make_article(), status=S.PENDING)
-    apply(response, "approve", None, seen=None, now=utcnow(), via="email")
+    apply(response, "approve", None, seen=None, now=utcnow(), via=ModerationVia.EMAIL)
     assert response.status is S.APPROVED
     assert response.moderation_reason == "approved: approve by a moderator"
     [event] = events(db)
