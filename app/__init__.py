@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.authoring import bp as authoring_bp
     from app.blog import bp as blog_bp
     from app.comments import bp as comments_bp
+    from app.comments import moderator_reply  # noqa: F401  (on the moderation blueprint)
     from app.importers import bp as importers_bp
     from app.linkbacks import bp as linkbacks_bp
     from app.moderation import bp as moderation_bp

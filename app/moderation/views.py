@@ -9,7 +9,6 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.comments import services as comments
 from app.core.permissions import roles_required
 from app.core.redirects import local_path
 from app.extensions import db
@@ -17,7 +16,7 @@ from app.models import ModerationVia, Response, ResponseStatus, Role
 from app.models.types import utcnow
 from app.moderation import bp, notifications, queue, services
 from app.moderation import settings as site_settings
-from app.moderation.forms import QuickEditForm, ReplyForm, SettingsForm
+from app.moderation.forms import QuickEditForm, SettingsForm
 
 moderators_only = roles_required(Role.ADMIN, Role.MODERATOR)
 
@@ -182,31 +181,8 @@ def edit(response_id: int):
         422 if form.errors else 200
 
 
-@bp.route("/<int:response_id>/reply", methods=["GET", "POST"])
-@moderators_only
-def reply(response_id: int):
-    response = db.get_or_404(Response, response_id)
-    form = ReplyForm()
-    if form.validate_on_submit():
-        now = utcnow()
-        try:
-            if response.status is not ResponseStatus.APPROVED:
-                services.apply(response, "approve", current_user, seen=None, now=now)
-            answer = comments.submit_comment(
-                response.article, comments.CommentInput(body=form.body.data,
-                                                        parent_id=response.id),
-                comments.Commenter(user=current_user, ip=request.remote_addr or "",
-                                   user_agent=request.user_agent.string or "", now=now),
-                site_settings.load())
-        except (services.ModerationError, comments.CommentRefused) as error:
-            db.session.rollback()  # the approval too: the page must not show it as done
-            form.body.errors = [*form.body.errors, str(error)]
-        else:
-            db.session.commit()
-            flash(f"Your reply is published as #{answer.id}.", "success")
-            return redirect(url_for("moderation.queue"))
-    return render_template("moderation/reply.html", form=form, response=response), \
-        422 if form.errors else 200
+# A moderator's reply is a comment: its view is app/comments/moderator_reply.py, on this
+# blueprint (comments import moderation, never the reverse).
 
 
 @bp.route("/settings", methods=["GET", "POST"])
