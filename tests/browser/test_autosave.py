@@ -73,3 +73,35 @@ def test_look_settings_selects_and_inputs_share_the_font(page: Page, live_server
     expect(text_input).to_have_css("font-family", body_font)
     assert (select.evaluate("e => getComputedStyle(e).fontSize")
             == text_input.evaluate("e => getComputedStyle(e).fontSize"))
+
+
+def test_look_wide_pages_line_up_with_the_header(page: Page, live_server, db):
+    admin = make_user(Role.ADMIN)
+    base = live_server.url
+    page.set_viewport_size({"width": 1400, "height": 900})
+    log_in(page, base, admin.email)
+    for path in ("/moderation/", "/moderation/log", "/write/"):
+        page.goto(f"{base}{path}")
+        header = page.locator(".site-header .wrap").bounding_box()
+        main = page.locator("main#content").bounding_box()
+        assert (main["x"], main["width"]) == (header["x"], header["width"]), path
+        header_padding = page.locator(".site-header .wrap").evaluate(
+            "e => getComputedStyle(e).paddingLeft")
+        assert page.locator("main#content").evaluate(
+            "e => getComputedStyle(e).paddingLeft") == header_padding
+
+
+def test_look_cancel_beside_a_button_is_a_secondary_button(page: Page, live_server, db):
+    admin = make_user(Role.ADMIN)
+    base = live_server.url
+    log_in(page, base, admin.email)
+    page.goto(f"{base}/admin/users/new")
+    button = page.get_by_role("button", name="Add and invite")
+    cancel = page.get_by_role("link", name="Cancel")
+    button_font = button.evaluate("e => getComputedStyle(e).fontFamily")
+    expect(cancel).to_have_css("font-family", button_font)
+    expect(cancel).to_have_css("border-top-style", "solid")
+    expect(cancel).to_have_css("text-decoration-line", "none")
+    expect(cancel).to_have_css("display", "inline-block")
+    assert (cancel.evaluate("e => getComputedStyle(e).paddingLeft")
+            == button.evaluate("e => getComputedStyle(e).paddingLeft"))
