@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from app.models import Article, ArticleStatus, Role
+from app.models.types import utcnow
 from tests.authoring.test_views import article_form
 from tests.factories import PASSWORD, make_article, make_user
 
@@ -108,3 +111,14 @@ def test_bad_input_answers_422_with_the_fields_errors(forms, db):
     assert response.get_json()["errors"] == {"slug": ["Another article already uses this slug."]}
     db.session.expire_all()
     assert draft.title == "Short and fine"
+
+
+def test_a_scheduled_article_is_never_autosaved(forms, db):
+    author = _author(forms)
+    article = make_article(author, title="Out tomorrow", published_at=utcnow() + timedelta(days=1))
+    assert article.status is ArticleStatus.SCHEDULED
+    response = forms.post(f"/write/{article.id}/autosave", article_form(title="Out tomorr"),
+                          form_url=f"/write/{article.id}/edit")
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert article.title == "Out tomorrow" and article.status is ArticleStatus.SCHEDULED
