@@ -66,6 +66,8 @@ def from_environment() -> dict:
         "WXR_MAX_TEXT_BYTES": int(os.environ.get("PARLEY_WXR_MAX_TEXT_MB", "10")) * 1024 * 1024,
         "SITE_TIMEZONE": os.environ.get("SITE_TIMEZONE", "UTC"),
         "ARTICLES_PER_PAGE": int(os.environ.get("ARTICLES_PER_PAGE", "10")),
+        # The editor saves a draft this often (seconds) while its author types.
+        "AUTOSAVE_SECONDS": 30,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE"),

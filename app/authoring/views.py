@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.authoring import bp, services
@@ -14,6 +23,7 @@ from app.core.sanitize import render_article_markdown
 from app.core.text import parse_tag_list
 from app.core.timefmt import site_zone, to_site_time
 from app.core.urls import BadUrl
+from app.errors import CSRF_HANDLERS
 from app.extensions import db
 from app.models import Article, ArticleStatus
 from app.models.types import utcnow
@@ -135,28 +145,79 @@ def _editor(article: Article | None):
             if form.preview.data:
                 preview_html = render_article_markdown(form.body.data or "")
             else:
-                try:
-                    saved = services.save_article(
-                        article, current_user, _input_from(form),
-                        publish=bool(form.publish.data), now=now, zone=site_zone())
-                except services.DuplicateSlug:
-                    form.slug.errors.append("Another article already uses this slug.")
-                except BadUrl as error:
-                    form.reprint_url.errors.append(str(error))
-                except services.BadTranslations as error:
-                    form.translations.errors.extend(error.messages)
-                except services.BadTrackbackUrls as error:
-                    form.trackback_urls.errors.extend(error.messages)
-                else:
+                saved = _save(form, article, publish=bool(form.publish.data), now=now)
+                if saved is not None:
                     db.session.commit()
                     flash(_saved_message(saved, now), "success")
                     return redirect(url_for("authoring.edit", article_id=saved.id))
     status = 422 if request.method == "POST" and preview_html is None else 200
     return render_template("authoring/editor.html", form=form, article=article,
+                           autosave=_autosaved(article),
+                           autosave_seconds=current_app.config.get("AUTOSAVE_SECONDS", 30),
                            preview_html=preview_html, now=now,
                            linkbacks=services.linkbacks_sent(article.id) if article else [],
                            sending_on=site_settings.load().send_linkbacks, trash_form=EmptyForm(),
                            zone_label=services.zone_label(site_zone(), now)), status
+
+
+def _save(form: ArticleForm, article: Article | None, *, publish: bool, now) -> Article | None:
+    """Save the validated form through the one save path; on a refusal, put the reason
+    beside its field and return None. The caller commits."""
+    try:
+        return services.save_article(article, current_user, _input_from(form),
+                                     publish=publish, now=now, zone=site_zone())
+    except services.DuplicateSlug:
+        form.slug.errors.append("Another article already uses this slug.")
+    except BadUrl as error:
+        form.reprint_url.errors.append(str(error))
+    except services.BadTranslations as error:
+        form.translations.errors.extend(error.messages)
+    except services.BadTrackbackUrls as error:
+        form.trackback_urls.errors.extend(error.messages)
+    return None
+
+
+def _autosaved(article: Article | None) -> bool:
+    """Only drafts (and new articles) save themselves: readers never see half-typed text."""
+    return article is None or article.status is ArticleStatus.DRAFT
+
+
+@bp.post("/autosave")
+@writers_only
+def autosave_new():
+    return _autosave(None)
+
+
+@bp.post("/<int:article_id>/autosave")
+@writers_only
+def autosave(article_id: int):
+    return _autosave(_load_editable(article_id))
+
+
+def _autosave(article: Article | None):
+    """The editor's script saving a draft as the author types: JSON, never a flash."""
+    if not _autosaved(article):
+        return jsonify(error="Autosave is for drafts; a published or scheduled article "
+                             "changes when you press Update."), 409
+    form = ArticleForm()
+    now = utcnow()
+    saved = _save(form, article, publish=False, now=now) if form.validate() else None
+    if saved is None:
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        return jsonify(errors=errors), 422
+    db.session.commit()
+    return jsonify(id=saved.id, saved_at=now.isoformat(),
+                   saved_label=f"Draft saved at {to_site_time(now):%H:%M}",
+                   edit_url=url_for("authoring.edit", article_id=saved.id),
+                   autosave_url=url_for("authoring.autosave", article_id=saved.id))
+
+
+def _autosave_expired(error):
+    return jsonify(errors={"csrf_token": [str(error.description)]}), 400
+
+
+CSRF_HANDLERS["authoring.autosave"] = _autosave_expired
+CSRF_HANDLERS["authoring.autosave_new"] = _autosave_expired
 
 
 def _saved_message(article: Article, now) -> str:
