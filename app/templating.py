@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 from flask import Flask, current_app, url_for
 
 from app.core import timefmt
+from app.core.paging import page_numbers
 from app.core.urls import safe_href
 from app.models import Article
 
@@ -51,7 +52,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(permalink=permalink, share_links=share_links,
                                  site_url_for=site_url_for, question_url=question_url,
-                                 status_labels=STATUS_LABELS)
+                                 status_labels=STATUS_LABELS, page_numbers=page_numbers)
 
     @app.context_processor
     def site():

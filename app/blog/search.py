@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.blog.services import response_counts
 from app.core import fulltext
+from app.core.paging import Paged
 from app.core.text import plain_text
 from app.extensions import db
 from app.models import Article, ArticleStatus
@@ -33,7 +34,7 @@ class ArticleResult:
 
 
 @dataclass
-class ArticleSearch:
+class ArticleSearch(Paged):
     """One page of the articles found for a reader's text."""
 
     text: str
@@ -47,14 +48,6 @@ class ArticleSearch:
     @property
     def empty(self) -> bool:
         return self.query.empty
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 class PageOutOfRange(Exception):

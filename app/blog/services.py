@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 
+from app.core.paging import Paged
 from app.extensions import db
 from app.models import Article, Response, ResponseStatus, Tag, User
 from app.models.article import article_by_path, visible_articles
@@ -31,7 +32,7 @@ def response_counts(article_ids: Iterable[int]) -> dict[int, int]:
 
 
 @dataclass
-class ArticlePage:
+class ArticlePage(Paged):
     """One page of an article list with the counts the list shows."""
 
     items: list[Article]
@@ -39,14 +40,6 @@ class ArticlePage:
     page: int
     pages: int
     total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def paginate(query: Select, page: int, per_page: int) -> ArticlePage:

@@ -105,8 +105,6 @@ def plural_filter(count: int, singular: str, plural_form: str | None = None) -> 
     return wording.plural(count, singular, plural_form)
 
 
-bp.add_app_template_global(wording.page_numbers, "page_numbers")
-
 
 def _comment_rate() -> str:
     return current_app.config["COMMENT_RATE_LIMIT"]

@@ -12,16 +12,3 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
-def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
-    """The page numbers a pager shows: the first, the last and those near `page`, with None
-    where numbers are left out ("1 … 4 5 6 … 20")."""
-    wanted = {1, pages, *range(page - around, page + around + 1)}
-    shown = sorted(n for n in wanted if 1 <= n <= pages)
-    out: list[int | None] = []
-    for number in shown:
-        if out and number - out[-1] == 2:
-            out.append(number - 1)  # a gap of one page: show it rather than "…"
-        elif out and number - out[-1] > 2:
-            out.append(None)
-        out.append(number)
-    return out

@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload
 
+from app.core.paging import Paged
 from app.extensions import db
 from app.models import Article, ModerationEvent, Response, ResponseStatus, User
 
@@ -71,7 +72,7 @@ class LogEntry:
 
 
 @dataclass
-class LogPage:
+class LogPage(Paged):
     entries: list[LogEntry]
     page: int
     total: int
@@ -80,14 +81,6 @@ class LogPage:
     @property
     def pages(self) -> int:
         return -(-self.total // self.per_page)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def log_page(user: User, f: LogFilter) -> LogPage:

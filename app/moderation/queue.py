@@ -20,6 +20,7 @@ from sqlalchemy import func, literal, or_, select, union, union_all
 from sqlalchemy.orm import joinedload
 
 from app.core.converters import int_arg
+from app.core.paging import Paged
 from app.core.timefmt import to_site_time
 from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus
@@ -120,18 +121,6 @@ def bulk_actions(tab: str) -> list[tuple[str, str]]:
     return [(name, BULK_LABELS[name]) for name in BULK_ACTIONS.get(tab, ())]
 
 
-def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
-    """The page links of the pager: the first, the last and `around` each side of the
-    current one; None where pages are left out (shown as "…")."""
-    shown = sorted({1, pages, *range(page - around, page + around + 1)} & set(range(1, pages + 1)))
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
-
-
 def _filtered(f: QueueFilter, *, with_status: bool = True):
     query = select(Response)
     if with_status and f.status != "all":
@@ -165,7 +154,7 @@ def _filtered(f: QueueFilter, *, with_status: bool = True):
 
 
 @dataclass
-class QueuePage:
+class QueuePage(Paged):
     """One page of the queue, with what its pagination shows."""
 
     items: list[Response]
@@ -176,14 +165,6 @@ class QueuePage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page)) if self.total else 0
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
     @property
     def prev_num(self) -> int | None:

@@ -53,7 +53,7 @@ def _render_queue(f: queue.QueueFilter, template: str = "moderation/queue.html",
     return render_template(template, f=f, page=queue.queue_page(f, counts[f.status]),
                            counts=counts, articles=queue.articles_with_responses(f.article_id),
                            tabs=queue.TABS, bulk_actions=queue.bulk_actions(f.status),
-                           page_numbers=queue.page_numbers, per_page_choices=queue.PER_PAGE_CHOICES,
+                           per_page_choices=queue.PER_PAGE_CHOICES,
                            reason_sentence=queue.reason_sentence,
                            # read only for a row held for its links (once per request)
                            links_limit=lambda: site_settings.load().max_links,

@@ -23,6 +23,7 @@ from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.core.converters import int_arg
+from app.core.paging import Paged
 from app.extensions import db
 from app.models import Article, ArticleStatus, QuestionTag, Response, ResponseKind, ResponseStatus
 from app.models.question import question_tag_links
@@ -111,7 +112,7 @@ class QuestionRow:
 
 
 @dataclass
-class QuestionList:
+class QuestionList(Paged):
     """One page of the list."""
 
     rows: list[QuestionRow]
@@ -125,25 +126,6 @@ class QuestionList:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    def page_numbers(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link: the first, the last, and a few around this one (None marks
-        a gap): 1 … 4 5 6 7 8 … 20."""
-        shown = sorted({1, self.pages, *range(max(1, self.page - around),
-                                              min(self.pages, self.page + around) + 1)})
-        out: list[int | None] = []
-        for number in shown:
-            if out and number - out[-1] > 1:
-                out.append(None)
-            out.append(number)
-        return out
 
 
 # --- conditions ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from app.comments import closing
-from app.comments.wording import page_numbers, plural
+from app.comments.wording import plural
+from app.core.paging import page_numbers
 from app.models import Response
 from app.models.types import utcnow
 from tests.factories import change_settings, make_article

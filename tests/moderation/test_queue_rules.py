@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from app.core.paging import page_numbers
 from app.models import ResponseStatus
 from app.moderation.queue import (
     QueueFilter,
     bulk_actions,
     clean_per_page,
-    page_numbers,
     reason_sentence,
     status_place,
 )
@@ -113,7 +113,7 @@ def test_a_page_size_is_one_of_the_offered_ones(asked, size):
     (1, 1, [1]),
     (1, 3, [1, 2, 3]),
     (1, 10, [1, 2, 3, None, 10]),
-    (5, 10, [1, None, 3, 4, 5, 6, 7, None, 10]),
+    (5, 10, [1, 2, 3, 4, 5, 6, 7, None, 10]),  # a gap of one page shows it
     (10, 10, [1, None, 8, 9, 10]),
     (4, 10, [1, 2, 3, 4, 5, 6, None, 10]),
 ])
