@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from app.models import Role
 from tests.browser.helpers import log_in
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_response, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -59,3 +59,20 @@ def test_look_markdown_tables_and_number_inputs(page: Page, live_server, db):
     body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
     number = page.locator("input[type=number]").first
     expect(number).to_have_css("font-family", body_font)
+
+
+def test_a_reply_form_three_levels_deep_uses_a_phones_width(page: Page, live_server, db):
+    article = make_article(title="Deep threads")
+    top = make_response(article, body="Where do we start?")
+    second = make_response(article, top, body="With the users.")
+    third = make_response(article, second, body="Which ones, though?")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}{article.path}?replytocom={third.id}#respond")
+    form = page.locator(f"li#comment-{third.id} > #respond")
+    expect(form).to_be_visible()
+    thread_width = page.locator(f"li#comment-{top.id}").evaluate(
+        "e => e.getBoundingClientRect().width")
+    form_width = form.evaluate("e => e.getBoundingClientRect().width")
+    # The thread stops indenting on a phone: the form keeps (nearly) the thread's width.
+    assert form_width >= 0.9 * thread_width, (form_width, thread_width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
