@@ -400,11 +400,12 @@ def test_a_queue_row_shows_the_kind_source_and_excerpt(moderator_client, db):
     assert (f'<a href="{PING_URL}" rel="nofollow ugc noopener" class="source-link"><bdi>'
             "Post Title | Site Name</bdi></a>") in row
     assert "blog.example.net" in row
-    assert '<p class="excerpt">roadmaps are promises</p>' in row
+    # The row shows what readers will see: the stored, sanitised HTML.
+    assert '<div class="queue-body excerpt">roadmaps are promises</div>' in row
     row = queue_row(page, mention)
     assert '<span class="response-kind">webmention · reply</span>' in row
     assert "by <bdi>Ana Lima</bdi>" in row
-    assert '<p class="excerpt">My reply here.</p>' in row
+    assert '<div class="queue-body excerpt"><p>My reply here.</p></div>' in row
 
 
 def test_the_queue_finds_a_linkback_by_its_source_title(moderator_client, db):
