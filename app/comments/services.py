@@ -17,8 +17,9 @@ from app.extensions import db
 from app.models import Article, Response, ResponseKind, ResponseStatus, User
 from app.moderation import notifications
 from app.moderation import services as moderation
-from app.moderation.policy import TRUSTED_ROLES, Decision, Submission, decide
+from app.moderation.policy import TRUSTED_ROLES, Decision, SpamScore, Submission, decide
 from app.moderation.settings import DiscussionSettings
+from app.moderation.spam import store as spam_store
 
 # A form's signed stamp (when it was shown) is good for a day; an older one is shown again.
 FORM_MAX_AGE = timedelta(days=1)
@@ -217,22 +218,25 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
         seconds_to_fill=data.seconds_to_fill)
     history = moderation.history_for(email, commenter.user, commenter.own_ids,
                                      commenter.proven_emails)
-    decision = decide(submission, history, settings)
+    spam = spam_store.score_submission(submission, settings)
+    decision = decide(submission, history, settings, spam)
     response = Response(
         article=article, kind=kind, title=title, question_tags=tags, status=decision.status,
-        moderation_reason=decision.reason, author_name=name, author_email=email.lower(),
+        moderation_reason=decision.reason[:300], author_name=name, author_email=email.lower(),
         author_url=website, author_ip=commenter.ip, user_agent=commenter.user_agent[:500],
         user=commenter.user, body_source=body, body_html=render_comment(body),
         created_at=commenter.now,
         approved_at=commenter.now if decision.status is ResponseStatus.APPROVED else None,
     )
+    spam_store.remember(response, spam, settings)
     db.session.add(response)
     db.session.flush()
     response.place_under(parent, settings.thread_depth)
     response.status_changed_at = commenter.now
     moderation.record(response, commenter.user, moderation.A.SUBMIT, None, commenter.now,
                       via=moderation.Via.RULE)
-    if commenter.user is None and _proof_would_publish(submission, history, decision, settings):
+    if commenter.user is None and _proof_would_publish(submission, history, decision, settings,
+                                                       spam):
         proof.offer(response)
     if data.notify and article is not None and response.status is not ResponseStatus.SPAM:
         subscriptions.subscribe(article, email, now=commenter.now)
@@ -248,7 +252,7 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
 
 
 def _proof_would_publish(submission: Submission, history, decision: Decision,
-                         settings: DiscussionSettings) -> bool:
+                         settings: DiscussionSettings, spam: SpamScore | None) -> bool:
     """Tell whether a held guest comment would be published if its author proved the address:
     an approved comment was written with it, but this browser shows no proof."""
     if decision.status is not ResponseStatus.PENDING or history.proven_previously_approved:
@@ -256,7 +260,7 @@ def _proof_would_publish(submission: Submission, history, decision: Decision,
     if not history.address_previously_approved:
         return False
     proven = replace(history, proven_previously_approved=True)
-    return decide(submission, proven, settings).status is ResponseStatus.APPROVED
+    return decide(submission, proven, settings, spam).status is ResponseStatus.APPROVED
 
 
 def publish_proven(response: Response, commenter: Commenter,
@@ -269,7 +273,9 @@ def publish_proven(response: Response, commenter: Commenter,
     proven_emails = commenter.proven_emails | {response.author_email}
     history = moderation.history_for(response.author_email, None, commenter.own_ids,
                                      proven_emails)
-    decision = decide(moderation.stored_submission(response), history, settings)
+    submission = moderation.stored_submission(response)
+    decision = decide(submission, history, settings,
+                      spam_store.score_submission(submission, settings))
     if decision.status is not response.status:
         before = response.status
         moderation.set_status(response, decision.status, commenter.now, decision.reason)
@@ -323,8 +329,10 @@ def edit_comment(response: Response, body: str, commenter: Commenter,
     author = response.user
     history = moderation.history_for(response.author_email, author, commenter.own_ids,
                                      commenter.proven_emails)
-    decision = decide(moderation.stored_submission(response, author.role if author else None),
-                      history, settings)
+    submission = moderation.stored_submission(response, author.role if author else None)
+    spam = spam_store.score_submission(submission, settings)
+    spam_store.remember(response, spam, settings)
+    decision = decide(submission, history, settings, spam)
     reason = f"{decision.reason} (after an edit by its author)"
     if decision.status is ResponseStatus.APPROVED and before is not ResponseStatus.APPROVED:
         # It waits for a moderator as it did, whatever held it before.

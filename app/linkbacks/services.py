@@ -44,6 +44,7 @@ from app.moderation import services as moderation
 from app.moderation import settings as site_settings
 from app.moderation.policy import Decision, History, Submission, decide
 from app.moderation.settings import UnverifiedTrackbacks
+from app.moderation.spam import store as spam_store
 
 ARTICLE_ENDPOINTS = {"blog.article", "blog.imported_permalink"}
 # What a stranger is told when the source could not be read, whatever the reason: a refused
@@ -321,13 +322,17 @@ def _fields(incoming: Incoming, source: str, page: source_page.SourcePage) -> di
     return fields
 
 
-def _decide(kind: ResponseKind, fields: dict, source: str, incoming: Incoming) -> Decision:
+def _decide(response: Response, kind: ResponseKind, fields: dict, source: str,
+            incoming: Incoming) -> Decision:
+    """Decide a linkback (and keep on it what the spam model said)."""
     settings = site_settings.load()
     submission = Submission(kind=kind, body=fields["body_source"],
                             name=fields["source_title"], website=source,
                             ip=incoming.client_ip, user_agent=incoming.user_agent)
+    spam = spam_store.score_submission(submission, settings)
+    spam_store.remember(response, spam, settings)
     # History(): nothing is "previously approved" about a linkback; it proves no identity.
-    return decide(submission, History(), settings)
+    return decide(submission, History(), settings, spam)
 
 
 def _parent(target: Target, page: source_page.SourcePage) -> Response | None:
@@ -350,12 +355,14 @@ def store(incoming: Incoming, source: str, target: Target, page: source_page.Sou
           now: datetime, decision: Decision | None = None) -> Response:
     """Store a new linkback response, moderated, and tell whoever should know."""
     fields = _fields(incoming, source, page)
-    decision = decision or _decide(incoming.kind, fields, source, incoming)
     response = Response(
-        article=target.article, kind=incoming.kind, status=decision.status,
-        moderation_reason=decision.reason, source_url=source, author_ip=incoming.client_ip,
-        user_agent=incoming.user_agent[:500], created_at=now, status_changed_at=now,
-        approved_at=now if decision.status is ResponseStatus.APPROVED else None, **fields)
+        article=target.article, kind=incoming.kind, source_url=source,
+        author_ip=incoming.client_ip, user_agent=incoming.user_agent[:500], created_at=now,
+        status_changed_at=now, **fields)
+    decision = decision or _decide(response, incoming.kind, fields, source, incoming)
+    response.status = decision.status
+    response.moderation_reason = decision.reason[:300]
+    response.approved_at = now if decision.status is ResponseStatus.APPROVED else None
     db.session.add(response)
     db.session.flush()
     settings = site_settings.load()
@@ -465,11 +472,12 @@ def _update(response: Response, incoming: Incoming, page: source_page.SourcePage
         setattr(response, name, value)
     response.edited_at = now
     if response.status in (ResponseStatus.APPROVED, ResponseStatus.PENDING):
-        decision = _decide(ResponseKind.WEBMENTION, fields, response.source_url, incoming)
+        decision = _decide(response, ResponseKind.WEBMENTION, fields, response.source_url,
+                           incoming)
         if decision.status is not response.status:
             moderation.set_status(response, decision.status, now, decision.reason)
             response.approved_at = now if decision.status is ResponseStatus.APPROVED else None
-        response.moderation_reason = decision.reason
+        response.moderation_reason = decision.reason[:300]
     moderation.record(response, None, moderation.A.UPDATE, before, now,
                       via=moderation.Via.SOURCE)
     if response.status is ResponseStatus.PENDING and before is not ResponseStatus.PENDING:

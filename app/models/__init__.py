@@ -13,6 +13,7 @@ from app.models.site import (
     SiteSetting,
     Subscription,
 )
+from app.models.spam import ExampleSource, SpamExample, SpamFeature, SpamLabel, SpamTotals
 from app.models.user import Role, User
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ArticleStatus",
     "BodyFormat",
     "CacheScope",
+    "ExampleSource",
     "HelpfulVote",
     "ImportJob",
     "ImportState",
@@ -34,6 +36,10 @@ __all__ = [
     "ResponseStatus",
     "Role",
     "SiteSetting",
+    "SpamExample",
+    "SpamFeature",
+    "SpamLabel",
+    "SpamTotals",
     "Subscription",
     "Tag",
     "Translation",

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import (
     DDL,
     Enum,
+    Float,
     ForeignKey,
     Index,
     String,
@@ -119,6 +120,11 @@ class Response(db.Model):
     body_source: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     moderation_reason: Mapped[str] = mapped_column(String(300), default="")
+    # What the spam model said when the response arrived (or was last edited): its score,
+    # its outcome (a policy.SpamOutcome) and the features that weighed most, in words.
+    spam_score: Mapped[float | None] = mapped_column(Float)
+    spam_outcome: Mapped[str] = mapped_column(String(4), default="", server_default="")
+    spam_clues: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # Where "restore" and "not spam" return it to; and when its status last changed.
     previous_status: Mapped[ResponseStatus | None] = mapped_column(
         _enum(ResponseStatus, "response_status"))

@@ -2,13 +2,16 @@
 
 Rules run in WordPress's order (wp_allow_comment, then check_comment), with Parley's changes:
 trusted roles first; the bot traps; the disallowed words and the block list (spam, which beats
-everything below); then the holds (manual approval, links, moderation words); then the
+everything below); then the spam model's score (`moderation.spam`: sure marks spam, unsure
+holds, the rest goes on), after the rules a moderator wrote and before anything that lets a
+response through; then the holds (manual approval, links, moderation words); then the
 approvals that need proof (a previously approved author, a trusted member); else held.
 Flood and duplicate checks refuse before this runs (see comments.services).
 """
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -58,6 +61,31 @@ class History:
 
 
 @dataclass(frozen=True)
+class SpamScore:
+    """What the spam model said of a submission: one of the decision's inputs."""
+
+    value: float | None = None  # the probability of spam; None before it learned both kinds
+    spam_learned: int = 0  # moderators' decisions it has learned from, of each kind
+    ham_learned: int = 0
+    clues: tuple[str, ...] = ()  # the features that weighed most, in a moderator's words
+
+    def why(self) -> str:
+        shown = f"score {self.value:.2f}" if self.value is not None else "no score"
+        if self.value is not None and 0.99 <= self.value < 1:
+            shown = f"score {self.value:.3f}"
+        return shown + (": " + ", ".join(self.clues) if self.clues else "")
+
+
+class SpamOutcome(enum.StrEnum):
+    """The spam model's own outcome for a response, whatever the other rules made of it."""
+
+    SPAM = "spam"  # sure, and it has learned enough to say so
+    HOLD = "hold"  # unsure, or sure before it has learned enough
+    PASS = "pass"  # the rest: the other rules decide
+    NONE = ""  # off, or nothing learned yet
+
+
+@dataclass(frozen=True)
 class Rules:
     """The settings the rules read."""
 
@@ -69,6 +97,13 @@ class Rules:
     previously_approved: bool = True
     member_trust_after: int = 0  # 0: off
     min_fill_seconds: float = 2.0
+    # The spam model: on or off; at or above spam_threshold it marks spam, at or above
+    # hold_threshold it holds; it marks spam only once it has learned this many decisions
+    # of each kind (spam and not spam).
+    spam_model: bool = True
+    spam_threshold: float = 0.99
+    hold_threshold: float = 0.5
+    spam_min_learned: int = 20
 
 
 def count_links(text: str) -> int:
@@ -135,9 +170,39 @@ def parse_network(entry: str):
         return None
 
 
-def decide(submission: Submission, history: History = History(), rules: Rules = Rules()
-           ) -> Decision:
-    """Say where a new response goes, and why."""
+def spam_outcome(spam: SpamScore | None, rules: Rules) -> SpamOutcome:
+    """What the spam model's score comes to under these settings."""
+    if not rules.spam_model or spam is None or spam.value is None:
+        return SpamOutcome.NONE
+    if spam.value >= rules.spam_threshold:
+        ready = min(spam.spam_learned, spam.ham_learned) >= rules.spam_min_learned
+        return SpamOutcome.SPAM if ready else SpamOutcome.HOLD
+    if spam.value >= rules.hold_threshold:
+        return SpamOutcome.HOLD
+    return SpamOutcome.PASS
+
+
+def _spam_step(spam: SpamScore | None, history: History, rules: Rules) -> Decision | None:
+    outcome = spam_outcome(spam, rules)
+    if outcome is SpamOutcome.SPAM:
+        if history.proven_previously_approved:  # never a guess against a person's approval
+            return Decision(ResponseStatus.PENDING,
+                            f"held: the spam model is sure ({spam.why()}), but a moderator "
+                            "approved this author before")
+        return Decision(ResponseStatus.SPAM, f"spam: the spam model is sure ({spam.why()})")
+    if outcome is SpamOutcome.HOLD:
+        if spam.value >= rules.spam_threshold:
+            return Decision(ResponseStatus.PENDING, (
+                f"held: the spam model is sure ({spam.why()}), but it marks spam only after "
+                f"{rules.spam_min_learned} decisions of each kind (it has "
+                f"{spam.spam_learned} spam, {spam.ham_learned} not spam)"))
+        return Decision(ResponseStatus.PENDING, f"held: the spam model is unsure ({spam.why()})")
+    return None
+
+
+def decide(submission: Submission, history: History = History(), rules: Rules = Rules(),
+           spam: SpamScore | None = None) -> Decision:
+    """Say where a new response goes, and why (`spam`: the spam model's score, if any)."""
     if submission.role in TRUSTED_ROLES:
         return Decision(ResponseStatus.APPROVED,
                         f"approved: posted by the site's {submission.role.value}")
@@ -151,6 +216,8 @@ def decide(submission: Submission, history: History = History(), rules: Rules = 
         return Decision(ResponseStatus.SPAM, f"spam: disallowed word '{found[0]}' in {found[1]}")
     if entry := blocked_entry(rules.block_list, submission):
         return Decision(ResponseStatus.SPAM, f"spam: block list '{entry}'")
+    if decision := _spam_step(spam, history, rules):
+        return decision
     if rules.manual_approval:
         return Decision(ResponseStatus.PENDING, "held: every response is approved by hand")
     links = count_links(submission.body)

@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.moderation import notifications
 from app.moderation.policy import History, Submission
+from app.moderation.spam import jobs as spam_jobs
 
 S = ResponseStatus
 
@@ -116,6 +117,7 @@ def apply(response: Response, action_name: str, actor: User | None, *, seen: Res
     target = _target(response, action)
     set_status(response, target, now, f"{target.value}: {action.label.lower()} by {who}")
     record(response, actor, A(action.name), before, now, via)
+    spam_jobs.after_decision([response])  # the spam model learns what the moderator said
     if target is S.APPROVED and before is not S.APPROVED:
         notifications.response_approved(response)
 
@@ -200,6 +202,8 @@ def apply_many(requested: list[tuple[int, ResponseStatus | None]], action_name: 
                            execution_options={"synchronize_session": False})
         for response in done:
             db.session.expunge(response)
+    if action.name != "delete":
+        spam_jobs.after_decision(done)
     if approved:
         notifications.responses_approved(approved)
     return BulkResult(done=done, errors=errors)

@@ -1,0 +1,273 @@
+"""The spam model in the database: scoring a submission, learning a decision, retraining.
+
+Every process reads the counts it needs from the database for each submission (two indexed
+queries), so what one worker learned, every other worker and machine uses at once. Learning
+only adds to counts (UPDATE ... SET n = n + k), so concurrent learners never lose an update;
+the features are written in name order, so two learners never deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
+from app.extensions import db
+from app.models import (
+    ExampleSource,
+    ModerationEvent,
+    ModerationVia,
+    Response,
+    ResponseStatus,
+    SpamExample,
+    SpamFeature,
+    SpamLabel,
+    SpamTotals,
+)
+from app.models.types import utcnow
+from app.moderation.policy import Rules, SpamScore, Submission, spam_outcome
+from app.moderation.spam import features as feature_set
+from app.moderation.spam.model import Counts, Totals, score
+
+# The label a response's status gives: a moderator's Approve, Not spam or Trash says a person
+# wrote it (Trash: not spam, but not wanted here); Spam says spam; held says nothing yet.
+LABELS = {ResponseStatus.APPROVED: SpamLabel.HAM, ResponseStatus.TRASH: SpamLabel.HAM,
+          ResponseStatus.SPAM: SpamLabel.SPAM}
+BATCH = 500  # features per statement
+
+
+def _insert():
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def totals() -> Totals:
+    row = db.session.get(SpamTotals, 1)
+    if row is None:
+        return Totals()
+    return Totals(row.spam_docs, row.ham_docs, row.spam_features, row.ham_features,
+                  row.vocabulary)
+
+
+def counts_for(features: Sequence[str]) -> dict[str, tuple[int, int]]:
+    table = SpamFeature.__table__
+    out: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(features), BATCH):
+        rows = db.session.execute(select(table.c.feature, table.c.spam, table.c.ham)
+                                  .where(table.c.feature.in_(features[start:start + BATCH])))
+        out.update((f, (s, h)) for f, s, h in rows)
+    return out
+
+
+def classify(kind: str, body: str, name: str = "", website: str = "") -> SpamScore:
+    """What the model says of a response: its score, what it learned from, and why."""
+    found = feature_set.extract(body, name, website, kind)
+    model_totals = totals()
+    if model_totals.spam_docs <= 0 or model_totals.ham_docs <= 0:
+        return score(found, {}, model_totals)
+    return score(found, counts_for(found), model_totals, feature_set.describe)
+
+
+def score_submission(submission: Submission, rules: Rules) -> SpamScore | None:
+    """The submission's score, or None with the model turned off (nothing is read then)."""
+    if not rules.spam_model:
+        return None
+    return classify(submission.kind.value, submission.body, submission.name,
+                    submission.website)
+
+
+def remember(response: Response, spam: SpamScore | None, rules: Rules) -> None:
+    """Keep on the response what the model said of it, for the queue and the dashboard."""
+    response.spam_score = spam.value if spam is not None else None
+    response.spam_outcome = spam_outcome(spam, rules).value
+    response.spam_clues = ", ".join(spam.clues)[:300] if spam is not None else ""
+
+
+# --- learning ----------------------------------------------------------------------------------
+
+def _ensure_totals() -> None:
+    db.session.execute(_insert()(SpamTotals.__table__).values(id=1)
+                       .on_conflict_do_nothing(index_elements=["id"]))
+
+
+def _add(found: Iterable[str], label: SpamLabel, sign: int) -> None:
+    """Add (sign 1) or take back (sign -1) one example's features."""
+    found = sorted(set(found))
+    table = SpamFeature.__table__
+    column = "spam" if label is SpamLabel.SPAM else "ham"
+    if sign > 0:
+        insert = _insert()
+        for start in range(0, len(found), BATCH):
+            statement = insert(table).values(
+                [{"feature": f, "spam": 0, "ham": 0, column: 1}
+                 for f in found[start:start + BATCH]])
+            db.session.execute(statement.on_conflict_do_update(
+                index_elements=[table.c.feature],
+                set_={column: table.c[column] + 1}))
+    else:
+        for start in range(0, len(found), BATCH):
+            db.session.execute(update(table).where(table.c.feature.in_(
+                found[start:start + BATCH])).values({column: table.c[column] - 1}))
+    _ensure_totals()
+    docs, count = ("spam_docs", "spam_features") if label is SpamLabel.SPAM else \
+        ("ham_docs", "ham_features")
+    totals_table = SpamTotals.__table__
+    db.session.execute(update(totals_table).where(totals_table.c.id == 1).values({
+        docs: totals_table.c[docs] + sign, count: totals_table.c[count] + sign * len(found)}))
+
+
+def _recount_vocabulary() -> None:
+    table = SpamFeature.__table__
+    db.session.execute(delete(table).where(table.c.spam <= 0, table.c.ham <= 0))
+    totals_table = SpamTotals.__table__
+    db.session.execute(update(totals_table).where(totals_table.c.id == 1).values(
+        vocabulary=select(func.count()).select_from(table).scalar_subquery()))
+
+
+def _features_of(example: SpamExample) -> list[str]:
+    return feature_set.extract(example.body, example.name, example.website, example.kind)
+
+
+def _example_text(response: Response) -> dict:
+    return {"kind": response.kind.value,
+            "name": (response.author_name or response.source_title)[:200],
+            "website": response.author_url or response.source_url or "",
+            "body": response.body_source[:feature_set.MAX_TEXT]}
+
+
+@dataclass(frozen=True)
+class Learned:
+    added: int = 0  # examples learned
+    taken_back: int = 0  # examples forgotten (a change of mind, or the label changed)
+
+
+def learn_responses(response_ids: Sequence[int], now: datetime | None = None) -> Learned:
+    """Bring the model in line with the current status of these responses, each decided by
+    a moderator a moment ago: learn a new label, take back one that changed, forget one
+    that went back to the queue. The caller commits."""
+    now = now or utcnow()
+    if not response_ids:
+        return Learned()
+    responses = {r.id: r for r in db.session.scalars(
+        select(Response).where(Response.id.in_(list(response_ids))))}
+    lock = select(SpamExample).where(SpamExample.response_ref.in_(list(responses)))
+    if db.session.get_bind().dialect.name == "postgresql":
+        lock = lock.with_for_update()
+    examples = {e.response_ref: e for e in db.session.scalars(lock)}
+    added = taken_back = 0
+    for response_id in sorted(responses):
+        response = responses[response_id]
+        label = LABELS.get(response.status)
+        example = examples.get(response_id)
+        text = _example_text(response)
+        if example is not None:
+            same = example.label == (label.value if label else None) and all(
+                getattr(example, k) == v for k, v in text.items())
+            if same:
+                continue
+            _add(_features_of(example), SpamLabel(example.label), -1)
+            taken_back += 1
+            if label is None:
+                db.session.delete(example)
+                continue
+        else:
+            if label is None:
+                continue
+            example = SpamExample(response_ref=response_id, response_id=response_id,
+                                  source=ExampleSource.DECISION.value)
+            db.session.add(example)
+        for key, value in text.items():
+            setattr(example, key, value)
+        example.label = label.value
+        example.score = response.spam_score
+        example.outcome = response.spam_outcome
+        example.decided_at = now
+        _add(_features_of(example), label, 1)
+        added += 1
+    if added or taken_back:
+        db.session.flush()
+        _recount_vocabulary()
+    return Learned(added, taken_back)
+
+
+def add_examples(rows: Iterable[tuple[SpamLabel, str, str, str, str]], now: datetime | None = None
+                 ) -> tuple[int, int]:
+    """Store labelled examples from a file ((label, kind, name, website, body) each) and
+    learn them; return how many spam and not spam. The caller commits."""
+    now = now or utcnow()
+    model = Counts()
+    spam = ham = 0
+    for label, kind, name, website, body in rows:
+        example = SpamExample(source=ExampleSource.FILE.value, label=label.value, kind=kind,
+                              name=name[:200], website=website[:500],
+                              body=body[:feature_set.MAX_TEXT], decided_at=now)
+        db.session.add(example)
+        model.learn(_features_of(example), label is SpamLabel.SPAM)
+        spam += label is SpamLabel.SPAM
+        ham += label is SpamLabel.HAM
+    db.session.flush()
+    _merge(model)
+    return spam, ham
+
+
+def _merge(model: Counts) -> None:
+    """Add an in-memory model's counts to the stored one, in few statements."""
+    table = SpamFeature.__table__
+    insert = _insert()
+    items = sorted(model.table.items())
+    for start in range(0, len(items), BATCH):
+        statement = insert(table).values([{"feature": f, "spam": s, "ham": h}
+                                          for f, (s, h) in items[start:start + BATCH]])
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.feature],
+            set_={"spam": table.c.spam + statement.excluded.spam,
+                  "ham": table.c.ham + statement.excluded.ham}))
+    _ensure_totals()
+    totals_table = SpamTotals.__table__
+    c = totals_table.c
+    db.session.execute(update(totals_table).where(c.id == 1).values(
+        spam_docs=c.spam_docs + model.spam_docs, ham_docs=c.ham_docs + model.ham_docs,
+        spam_features=c.spam_features + model.spam_features,
+        ham_features=c.ham_features + model.ham_features))
+    _recount_vocabulary()
+
+
+MODERATOR_VIA = (ModerationVia.QUEUE.value, ModerationVia.EMAIL.value)
+
+
+def backfill(now: datetime | None = None) -> int:
+    """Make an example of every response a moderator decided (in the audit log) that has
+    none yet: the decisions made before the model existed. Return how many."""
+    decided = select(ModerationEvent.response_id).where(
+        ModerationEvent.via.in_(MODERATOR_VIA), ModerationEvent.response_id.is_not(None))
+    known = select(SpamExample.response_ref).where(SpamExample.response_ref.is_not(None))
+    rows = db.session.scalars(select(Response).where(
+        Response.id.in_(decided), Response.id.not_in(known),
+        Response.status.in_(list(LABELS)))).all()
+    now = now or utcnow()
+    for response in rows:
+        db.session.add(SpamExample(
+            response_ref=response.id, response_id=response.id,
+            source=ExampleSource.DECISION.value, label=LABELS[response.status].value,
+            score=response.spam_score, outcome=response.spam_outcome,
+            decided_at=response.status_changed_at or now, **_example_text(response)))
+    db.session.flush()
+    return len(rows)
+
+
+def retrain(now: datetime | None = None) -> tuple[int, int]:
+    """Rebuild the model from every example: every moderator's decision (those made before
+    the model existed too) and every labelled file. Return how many spam and not spam."""
+    backfill(now)
+    db.session.execute(delete(SpamFeature.__table__))
+    db.session.execute(delete(SpamTotals.__table__))
+    model = Counts()
+    for example in db.session.scalars(select(SpamExample).execution_options(yield_per=500)):
+        model.learn(_features_of(example), example.label == SpamLabel.SPAM.value)
+    _merge(model)
+    return model.spam_docs, model.ham_docs
