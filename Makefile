@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres test-redis interop lint bench install install-test chromium wrk clean
+.PHONY: run test test-sqlite test-postgres test-redis interop lint bench spam-eval install install-test chromium wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,11 @@ wrk:
 # BENCH_DATABASE_URL=postgresql://… serves Parley on that database (its schema is dropped).
 bench: install-test wrk
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+# The spam model on the YouTube Spam Collection in ../shared/corpus/spam/, one video left out
+# at a time; no database of the site's is touched.
+spam-eval: install
+	PARLEY_INSTANCE=$$(mktemp -d -t parley-spam-eval-XXXXXX) $(BIN)/flask spam eval $(SPAM_EVAL_FOLDER)
 
 lint: install-test
 	$(BIN)/ruff check app tests wsgi.py

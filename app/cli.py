@@ -13,11 +13,13 @@ from app.extensions import db
 from app.importers.wxr_export import export_wxr
 from app.models import ImportState, Role
 from app.models.types import utcnow
+from app.moderation.spam.commands import register_spam_cli
 
 
 def register_cli(app: Flask) -> None:
     """Attach Parley's commands to the app's CLI."""
     register_wxr_cli(app)
+    register_spam_cli(app)
 
     @app.cli.group()
     def users():
