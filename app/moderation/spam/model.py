@@ -75,10 +75,15 @@ def score(features: Iterable[str], counts: Mapping[str, tuple[int, int]], totals
     mean = sum(w for w, _ in weighed) / len(weighed)
     value = _sigmoid(math.log(totals.spam_docs / totals.ham_docs) + EVIDENCE * mean)
     towards = 1 if value >= 0.5 else -1
-    ranked = sorted(((w * towards, f.startswith("c:"), f) for w, f in weighed
-                     if w * towards > 0), key=lambda t: (t[1], -t[0], t[2]))
-    return SpamScore(value=value, clues=tuple(describe(f) for _, _, f in ranked[:CLUES]),
+    ranked = sorted((t for t in weighed if t[0] * towards > 0),
+                    key=lambda t: (t[1].startswith("c:"), -round(t[0] * towards, 9),
+                                   _RANK.get(t[1].partition(":")[0], len(_RANK)), t[1]))
+    return SpamScore(value=value, clues=tuple(describe(f) for _, f in ranked[:CLUES]),
                      **learned)
+
+
+# Between features that weigh the same, those that tell a person most come first.
+_RANK = {"link": 0, "w": 1, "site": 2, "name": 3, "tld": 4, "b": 5}
 
 
 class Counts:

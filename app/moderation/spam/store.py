@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from app.extensions import db
 from app.models import (
@@ -100,32 +100,6 @@ def _ensure_totals() -> None:
                        .on_conflict_do_nothing(index_elements=["id"]))
 
 
-def _add(found: Iterable[str], label: SpamLabel, sign: int) -> None:
-    """Add (sign 1) or take back (sign -1) one example's features."""
-    found = sorted(set(found))
-    table = SpamFeature.__table__
-    column = "spam" if label is SpamLabel.SPAM else "ham"
-    if sign > 0:
-        insert = _insert()
-        for start in range(0, len(found), BATCH):
-            statement = insert(table).values(
-                [{"feature": f, "spam": 0, "ham": 0, column: 1}
-                 for f in found[start:start + BATCH]])
-            db.session.execute(statement.on_conflict_do_update(
-                index_elements=[table.c.feature],
-                set_={column: table.c[column] + 1}))
-    else:
-        for start in range(0, len(found), BATCH):
-            db.session.execute(update(table).where(table.c.feature.in_(
-                found[start:start + BATCH])).values({column: table.c[column] - 1}))
-    _ensure_totals()
-    docs, count = ("spam_docs", "spam_features") if label is SpamLabel.SPAM else \
-        ("ham_docs", "ham_features")
-    totals_table = SpamTotals.__table__
-    db.session.execute(update(totals_table).where(totals_table.c.id == 1).values({
-        docs: totals_table.c[docs] + sign, count: totals_table.c[count] + sign * len(found)}))
-
-
 def _recount_vocabulary() -> None:
     table = SpamFeature.__table__
     db.session.execute(delete(table).where(table.c.spam <= 0, table.c.ham <= 0))
@@ -136,6 +110,9 @@ def _recount_vocabulary() -> None:
 
 def _features_of(example: SpamExample) -> list[str]:
     return feature_set.extract(example.body, example.name, example.website, example.kind)
+
+
+TEXT_FIELDS = ("kind", "name", "website", "body")
 
 
 def _example_text(response: Response) -> dict:
@@ -154,49 +131,52 @@ class Learned:
 def learn_responses(response_ids: Sequence[int], now: datetime | None = None) -> Learned:
     """Bring the model in line with the current status of these responses, each decided by
     a moderator a moment ago: learn a new label, take back one that changed, forget one
-    that went back to the queue. The caller commits."""
+    that went back to the queue. In a constant number of statements for any number of
+    responses (the changes are summed first). The caller commits."""
     now = now or utcnow()
     if not response_ids:
         return Learned()
     responses = {r.id: r for r in db.session.scalars(
         select(Response).where(Response.id.in_(list(response_ids))))}
-    lock = select(SpamExample).where(SpamExample.response_ref.in_(list(responses)))
+    lock = select(SpamExample).where(SpamExample.response_ref.in_(list(responses) or [-1]))
     if db.session.get_bind().dialect.name == "postgresql":
         lock = lock.with_for_update()
     examples = {e.response_ref: e for e in db.session.scalars(lock)}
+    change = Counts()
     added = taken_back = 0
+    new_rows = []
     for response_id in sorted(responses):
         response = responses[response_id]
         label = LABELS.get(response.status)
         example = examples.get(response_id)
-        text = _example_text(response)
+        fields = {**_example_text(response), "score": response.spam_score,
+                  "outcome": response.spam_outcome, "decided_at": now}
         if example is not None:
-            same = example.label == (label.value if label else None) and all(
-                getattr(example, k) == v for k, v in text.items())
-            if same:
+            if example.label == (label.value if label else None) and all(
+                    getattr(example, k) == fields[k] for k in TEXT_FIELDS):
                 continue
-            _add(_features_of(example), SpamLabel(example.label), -1)
+            change.learn(_features_of(example), example.label == SpamLabel.SPAM.value, -1)
             taken_back += 1
             if label is None:
                 db.session.delete(example)
                 continue
+            for key, value in fields.items():
+                setattr(example, key, value)
+            example.label = label.value
+        elif label is None:
+            continue
         else:
-            if label is None:
-                continue
-            example = SpamExample(response_ref=response_id, response_id=response_id,
-                                  source=ExampleSource.DECISION.value)
-            db.session.add(example)
-        for key, value in text.items():
-            setattr(example, key, value)
-        example.label = label.value
-        example.score = response.spam_score
-        example.outcome = response.spam_outcome
-        example.decided_at = now
-        _add(_features_of(example), label, 1)
+            new_rows.append({"response_ref": response_id, "response_id": response_id,
+                             "source": ExampleSource.DECISION.value, "label": label.value,
+                             **fields})
+        change.learn(feature_set.extract(fields["body"], fields["name"], fields["website"],
+                                         fields["kind"]), label is SpamLabel.SPAM)
         added += 1
+    if new_rows:  # one statement for them all (the ORM would insert one at a time)
+        db.session.execute(insert(SpamExample.__table__), new_rows)
     if added or taken_back:
         db.session.flush()
-        _recount_vocabulary()
+        _merge(change)
     return Learned(added, taken_back)
 
 
@@ -221,12 +201,13 @@ def add_examples(rows: Iterable[tuple[SpamLabel, str, str, str, str]], now: date
 
 
 def _merge(model: Counts) -> None:
-    """Add an in-memory model's counts to the stored one, in few statements."""
+    """Add an in-memory model's counts (or changes: they may be negative) to the stored
+    one, in few statements, the features in name order (two learners never deadlock)."""
     table = SpamFeature.__table__
-    insert = _insert()
+    upsert = _insert()
     items = sorted(model.table.items())
     for start in range(0, len(items), BATCH):
-        statement = insert(table).values([{"feature": f, "spam": s, "ham": h}
+        statement = upsert(table).values([{"feature": f, "spam": s, "ham": h}
                                           for f, (s, h) in items[start:start + BATCH]])
         db.session.execute(statement.on_conflict_do_update(
             index_elements=[table.c.feature],
