@@ -71,45 +71,34 @@ def words_of(text: str) -> list[str]:
 def extract(body: str, name: str = "", website: str = "", kind: str = "comment") -> list[str]:
     """The response's features, each once, in a stable order, at most MAX_FEATURES."""
     body = body[:MAX_TEXT]
-    found: dict[str, None] = {}  # an ordered set
-
-    def add(feature: str) -> None:
-        found.setdefault(feature[:80], None)
-
-    add(f"kind:{kind}")
+    found = [f"kind:{kind}"]
     links = _HREF.findall(body)
     plain = html.unescape(_TAG.sub(" ", body)).replace("\ufeff", "")
     links += _URL.findall(plain)
     for address in links:
-        host = host_of(address)
-        if host:
-            add(f"link:{host}")
-            add(f"tld:{host.rsplit('.', 1)[-1]}")
-    add("links:" + ("0" if not links else "1" if len(links) == 1 else "2+"))
+        if host := host_of(address)[:70]:
+            found += (f"link:{host}", f"tld:{host.rsplit('.', 1)[-1]}")
+    found.append("links:" + ("0" if not links else "1" if len(links) == 1 else "2+"))
     rest = _URL.sub(" ", plain)
-    add(f"len:{_length(len(plain.strip()))}")
+    found.append(f"len:{_length(len(plain.strip()))}")
     if capitals := _capitals(rest):
-        add(f"caps:{capitals}")
+        found.append(f"caps:{capitals}")
     if _REPEAT_CHAR.search(rest):
-        add("repeat:chars")
-    for word in words_of(name):
-        add(f"name:{word}")
+        found.append("repeat:chars")
+    found += [f"name:{word}" for word in words_of(name)]
     if any(c.isdigit() for c in name):
-        add("name:digits")
-    if website and (host := host_of(website)):
-        add(f"site:{host}")
+        found.append("name:digits")
+    if website and (host := host_of(website)[:70]):
+        found.append(f"site:{host}")
     words = words_of(rest)
-    for word in words:
-        add(f"w:{word}")
-    for first, second in zip(words, words[1:], strict=False):
-        add(f"b:{first} {second}")
+    found += ["w:" + word for word in words]
+    found += [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     # Three characters at a time, across the words (a space marks their edges): what is
     # left of "fr3e m0ney" when its words are new, and the only handle on scripts without
     # spaces between words.
     joined = f" {' '.join(words)} "
-    for i in range(len(joined) - 2):
-        add(f"c:{joined[i:i + 3]}")
-    return list(found)[:MAX_FEATURES]
+    found += ["c:" + joined[i:i + 3] for i in range(len(joined) - 2)]
+    return list(dict.fromkeys(found))[:MAX_FEATURES]  # each once, in order
 
 
 _KIND_WORDS = {"comment": "being a comment", "question": "being a question",

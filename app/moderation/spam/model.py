@@ -42,15 +42,11 @@ def weights(features: Iterable[str], counts: Mapping[str, tuple[int, int]], tota
             ) -> list[tuple[float, str]]:
     """Each feature the model has seen, with its weight (positive: spam)."""
     vocabulary = max(totals.vocabulary, 1)
-    spam_all = totals.spam_features + vocabulary
-    ham_all = totals.ham_features + vocabulary
-    out = []
-    for feature in features:
-        spam, ham = counts.get(feature, (0, 0))
-        if spam + ham <= 0:
-            continue
-        out.append((math.log((spam + 1) / spam_all) - math.log((ham + 1) / ham_all), feature))
-    return out
+    # log((s + 1) / spam_all) - log((h + 1) / ham_all), with one log per feature
+    ratio = (totals.ham_features + vocabulary) / (totals.spam_features + vocabulary)
+    log = math.log
+    return [(log((spam + 1) * ratio / (ham + 1)), feature) for feature in features
+            if (seen := counts.get(feature)) and ((spam := seen[0]) + (ham := seen[1])) > 0]
 
 
 def _sigmoid(z: float) -> float:
