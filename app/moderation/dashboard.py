@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Response, ResponseKind, ResponseStatus
+from app.moderation.spam import figures as spam_figures
 from app.questions.listing import status_condition
 from app.questions.rules import QuestionStatus
 
@@ -75,6 +76,8 @@ class Figures:
     oldest_age: timedelta | None
     unanswered_questions: int
     linkbacks: dict[str, int] = field(default_factory=dict)
+    # The spam model's outcomes beside the moderators' decisions made in the window.
+    spam: spam_figures.Agreement = field(default_factory=spam_figures.Agreement)
 
 
 def per_day(starts: list[datetime]) -> tuple[DaySeries, DaySeries]:
@@ -148,7 +151,7 @@ def unanswered_questions() -> int:
 
 
 def figures(now: datetime, zone: tzinfo) -> Figures:
-    """Everything the dashboard shows, in four queries."""
+    """Everything the dashboard shows, in five queries."""
     starts = day_starts(now.astimezone(zone).date(), zone)
     by_status, by_kind = per_day(starts)
     oldest = oldest_pending()
@@ -157,7 +160,8 @@ def figures(now: datetime, zone: tzinfo) -> Figures:
         by_status=by_status, by_kind=by_kind, rules=by_rule(starts), oldest_pending=oldest,
         oldest_age=(now - oldest.created_at) if oldest is not None else None,
         unanswered_questions=unanswered_questions(),
-        linkbacks={k: totals[k] for k in (K.PINGBACK.value, K.TRACKBACK.value)})
+        linkbacks={k: totals[k] for k in (K.PINGBACK.value, K.TRACKBACK.value)},
+        spam=spam_figures.agreement(starts[0], starts[-1]))
 
 
 def format_age(age: timedelta) -> str:

@@ -11,6 +11,7 @@ from app.core.permissions import roles_required
 from app.models import Role
 from app.models.types import utcnow
 from app.moderation import audit, bp, chart, dashboard
+from app.moderation.spam import figures as spam_figures
 
 moderators_only = roles_required(Role.ADMIN, Role.MODERATOR)
 
@@ -35,7 +36,7 @@ def dashboard_view():
         status_colours=STATUS_COLOURS, kind_colours=KIND_COLOURS,
         status_args=lambda name: {"status": name},
         kind_args=lambda name: {"status": "all", "kind": name},
-        format_age=dashboard.format_age)
+        format_age=dashboard.format_age, percent=spam_figures.percent)
 
 
 @bp.get("/log", endpoint="log")

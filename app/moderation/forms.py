@@ -26,7 +26,7 @@ from wtforms.validators import (
 from app.core.csrf import Form
 from app.core.text import VisibleName, clean_name
 from app.core.urls import WebAddress
-from app.moderation.policy import parse_network
+from app.moderation.policy import Rules, parse_network
 from app.moderation.settings import Avatars, NotifyModerators, UnverifiedTrackbacks
 
 
@@ -119,7 +119,41 @@ class SettingsForm(Form):
         description="0 keeps them open; an article can be set to stay open regardless.",
         default=0, validators=[Optional(), NumberRange(
             min=0, max=36500, message="Use 0 to 36,500 days.")])
+    spam_model = BooleanField(
+        "Learn from moderators' decisions and score every response",
+        description="Each Approve, Not spam, Trash and Spam teaches the model; each new "
+        "response gets a score from 0 (a person) to 1 (spam). Nothing leaves this site.")
+    spam_threshold = DecimalField(
+        "Mark spam at this score or above", places=3,
+        description=f"From 0 to 1; left empty, {Rules.spam_threshold}.",
+        validators=[Optional(), NumberRange(min=0, max=1, message="Use a number from 0 to 1.")])
+    hold_threshold = DecimalField(
+        "Hold for a moderator at this score or above", places=3,
+        description=f"Below the spam threshold; left empty, {Rules.hold_threshold}.",
+        validators=[Optional(), NumberRange(min=0, max=1, message="Use a number from 0 to 1.")])
+    spam_min_learned = IntegerField(
+        "Mark spam only after this many decisions of each kind",
+        description="Until the model has learned this many spam and this many not spam, what "
+        f"it would mark spam is held instead; left empty, {Rules.spam_min_learned}.",
+        validators=[Optional(), NumberRange(min=0, max=10000,
+                                            message="Use a number from 0 to 10,000.")])
     submit = SubmitField("Save settings")
+
+    def _threshold(self, name: str) -> float:
+        """A threshold as typed, or the default when left empty."""
+        value = getattr(self, name).data
+        return float(value) if value is not None else getattr(Rules, name)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Below the spam threshold, as typed or left empty (the default): said beside it.
+        if not (self.hold_threshold.errors or self.spam_threshold.errors) and \
+                self._threshold("hold_threshold") >= self._threshold("spam_threshold"):
+            self.hold_threshold.errors = [*self.hold_threshold.errors, (
+                f"Use a number below the spam threshold "
+                f"({self._threshold('spam_threshold'):g}).")]
+            return False
+        return valid
 
     def validate_block_list(self, field):
         bad = [line for line in _lines(field.data) if not _block_line_ok(line)]
@@ -132,12 +166,16 @@ class SettingsForm(Form):
             "manual_approval", "previously_approved", "member_trust_after", "max_links",
             "flood_seconds", "thread_depth", "threads_per_page", "newest_first", "avatars",
             "notify_moderators", "notify_authors", "purge_after_days", "linkbacks_separate",
-            "unverified_trackbacks", "send_linkbacks", "close_after_days")}
+            "unverified_trackbacks", "send_linkbacks", "close_after_days", "spam_model")}
         data["min_fill_seconds"] = float(self.min_fill_seconds.data)
         data["avatars"] = Avatars(data["avatars"])
         data["notify_moderators"] = NotifyModerators(data["notify_moderators"])
         data["unverified_trackbacks"] = UnverifiedTrackbacks(data["unverified_trackbacks"])
         data["close_after_days"] = data["close_after_days"] or 0  # empty: never
+        data["spam_threshold"] = self._threshold("spam_threshold")
+        data["hold_threshold"] = self._threshold("hold_threshold")
+        data["spam_min_learned"] = (Rules.spam_min_learned if self.spam_min_learned.data is None
+                                    else self.spam_min_learned.data)
         for name in ("moderation_words", "disallowed_words", "block_list"):
             data[name] = tuple(_lines(getattr(self, name).data))
         return data

@@ -60,6 +60,12 @@ class History:
     address_previously_approved: bool = False
 
 
+def score_text(value: float) -> str:
+    """A spam score as a moderator reads it: two decimals, three from 0.99 to just below 1
+    (0.994 is not 1.00)."""
+    return f"{value:.3f}" if 0.99 <= value < 1 else f"{value:.2f}"
+
+
 @dataclass(frozen=True)
 class SpamScore:
     """What the spam model said of a submission: one of the decision's inputs."""
@@ -70,9 +76,7 @@ class SpamScore:
     clues: tuple[str, ...] = ()  # the features that weighed most, in a moderator's words
 
     def why(self) -> str:
-        shown = f"score {self.value:.2f}" if self.value is not None else "no score"
-        if self.value is not None and 0.99 <= self.value < 1:
-            shown = f"score {self.value:.3f}"
+        shown = f"score {score_text(self.value)}" if self.value is not None else "no score"
         return shown + (": " + ", ".join(self.clues) if self.clues else "")
 
 

@@ -17,6 +17,8 @@ from app.models.types import utcnow
 from app.moderation import bp, notifications, queue, services
 from app.moderation import settings as site_settings
 from app.moderation.forms import QuickEditForm, SettingsForm
+from app.moderation.policy import score_text
+from app.moderation.spam import figures as spam_figures
 
 moderators_only = roles_required(Role.ADMIN, Role.MODERATOR)
 
@@ -54,7 +56,7 @@ def _render_queue(f: queue.QueueFilter, template: str = "moderation/queue.html",
                            counts=counts, articles=queue.articles_with_responses(f.article_id),
                            tabs=queue.TABS, bulk_actions=queue.bulk_actions(f.status),
                            per_page_choices=queue.PER_PAGE_CHOICES,
-                           reason_sentence=queue.reason_sentence,
+                           reason_sentence=queue.reason_sentence, score_text=score_text,
                            # read only for a row held for its links (once per request)
                            links_limit=lambda: site_settings.load().max_links,
                            undo=[(undone[i], action) for i, action in undo
@@ -199,7 +201,9 @@ def settings():
         db.session.commit()
         flash("Discussion settings saved.", "success")
         return redirect(url_for("moderation.settings"))
-    return render_template("moderation/settings.html", form=form), 422 if form.errors else 200
+    return render_template("moderation/settings.html", form=form,
+                           spam=spam_figures.thresholds(current, utcnow()),
+                           percent=spam_figures.percent), 422 if form.errors else 200
 
 
 @bp.route("/email/<token>", methods=["GET", "POST"])

@@ -218,5 +218,6 @@ def test_the_page_takes_the_same_statements_for_5_responses_as_for_50(moderator_
             assert moderator_client.get("/moderation/dashboard").status_code == 200
         found.append(statements(counter))
     assert found[0] == found[1], found
-    # The user, the pending badge, per day, per rule, the oldest pending, unanswered questions.
-    assert found[1] <= 6, found
+    # The user, the pending badge, per day, per rule, the oldest pending, unanswered questions,
+    # the spam model's agreement with the moderators.
+    assert found[1] <= 7, found

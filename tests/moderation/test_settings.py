@@ -23,6 +23,7 @@ def settings_form(**changes) -> dict:
         "manual_approval": "y",
         "previously_approved": "y",
         "send_linkbacks": "y",
+        "spam_model": "y",
         "member_trust_after": "3",
         "max_links": "4",
         "moderation_words": "loan\r\n  Cheap pills \r\n\r\n",
