@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from app.extensions import db
 from app.models import (
     ExampleSource,
+    ModerationAction,
     ModerationEvent,
     ModerationVia,
     Response,
@@ -145,9 +146,11 @@ def learn_responses(response_ids: Sequence[int], now: datetime | None = None) ->
     change = Counts()
     added = taken_back = 0
     new_rows = []
+    released = _released_from_spam([i for i, r in responses.items()
+                                    if r.status is ResponseStatus.PENDING])
     for response_id in sorted(responses):
         response = responses[response_id]
-        label = LABELS.get(response.status)
+        label = SpamLabel.HAM if response_id in released else LABELS.get(response.status)
         example = examples.get(response_id)
         fields = {**_example_text(response), "score": response.spam_score,
                   "outcome": response.spam_outcome, "decided_at": now}
@@ -178,6 +181,26 @@ def learn_responses(response_ids: Sequence[int], now: datetime | None = None) ->
         db.session.flush()
         _merge(change)
     return Learned(added, taken_back)
+
+
+_DECISIONS = tuple(a.value for a in (
+    ModerationAction.APPROVE, ModerationAction.UNAPPROVE, ModerationAction.SPAM,
+    ModerationAction.NOT_SPAM, ModerationAction.TRASH, ModerationAction.RESTORE))
+
+
+def _released_from_spam(response_ids: Sequence[int]) -> set[int]:
+    """Of these held responses, those whose last decision was a moderator's Not spam (which
+    sends spam caught on arrival back to the queue): a person wrote them, so they teach "not
+    spam" although nobody approved them yet."""
+    if not response_ids:
+        return set()
+    event = ModerationEvent
+    last = (select(event.response_ref, func.max(event.id).label("last_id"))
+            .where(event.response_ref.in_(list(response_ids)), event.action.in_(_DECISIONS))
+            .group_by(event.response_ref).subquery())
+    return set(db.session.scalars(select(event.response_ref).join(
+        last, event.id == last.c.last_id).where(
+        event.action == ModerationAction.NOT_SPAM.value)))
 
 
 def add_examples(rows: Iterable[tuple[SpamLabel, str, str, str, str]], now: datetime | None = None
