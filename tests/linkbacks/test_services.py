@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.linkbacks import services
-from app.models import ResponseKind, ResponseStatus
+from app.models import Response, ResponseKind, ResponseStatus
 from tests.factories import make_article, make_response
 
 
@@ -63,7 +63,7 @@ def test_a_linkback_never_counts_as_previously_approved(app, db, article):
     make_response(article, kind=ResponseKind.PINGBACK, source_url="https://b.example/old/",
                   status=ResponseStatus.APPROVED)
     db.session.commit()
-    decision = services._decide(ResponseKind.PINGBACK, {
+    decision = services._decide(Response(), ResponseKind.PINGBACK, {
         "body_source": "text", "source_title": "B"}, "https://b.example/new/",
         incoming("https://b.example/new/", "x"))
     assert decision.status is ResponseStatus.PENDING
