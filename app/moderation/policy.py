@@ -61,9 +61,11 @@ class History:
 
 
 def score_text(value: float) -> str:
-    """A spam score as a moderator reads it: two decimals, three from 0.99 to just below 1
-    (0.994 is not 1.00)."""
-    return f"{value:.3f}" if 0.99 <= value < 1 else f"{value:.2f}"
+    """A spam score as a moderator reads it: two decimals, three from 0.99 (0.994 is not
+    1.00), and "over 0.999" above that (the model is never quite certain)."""
+    if value >= 0.9995:
+        return "over 0.999"
+    return f"{value:.3f}" if value >= 0.99 else f"{value:.2f}"
 
 
 @dataclass(frozen=True)

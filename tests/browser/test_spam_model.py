@@ -69,8 +69,8 @@ def test_a_moderator_sees_why_the_model_held_a_comment(open_page, live_server, d
     # The settings page shows what it learned beside the thresholds, and reads well to axe.
     page.goto(f"{live_server.url}/moderation/settings")
     expect(page.locator("#spam-learned")).to_contain_text(
-        "The model has learned from 4 decisions that a response was spam and 4 that it was not."
-        " It does not mark spam yet: it needs 20 of each")
+        "The model has learned from 4 examples of spam and 4 of what is not spam (moderators' "
+        "decisions and labelled files). It does not mark spam yet: it needs 20 of each")
     expect(page.get_by_label("Mark spam at this score or above")).to_have_value("0.990")
     assert_accessible(page)
 

@@ -199,8 +199,8 @@ def test_the_settings_page_shows_the_figures_beside_the_thresholds(moderator_for
     fieldset = fieldset[:fieldset.index("</fieldset>")]
     assert fieldset.index('name="hold_threshold"') < fieldset.index('id="spam-figures"')
     assert text_of(page, "spam-learned") == (
-        "The model has learned from 25 decisions that a response was spam and 19 that it was "
-        "not. It does not mark spam yet: it needs 20 of each, and until then it holds what it "
+        "The model has learned from 25 examples of spam and 19 of what is not spam "
+        "(moderators' decisions and labelled files). It does not mark spam yet: it needs 20 of each, and until then it holds what it "
         "would mark spam.")
     assert text_of(page, "spam-current") == (
         "Of the 9 decisions moderators made in the last 30 days on responses the model had "
@@ -232,7 +232,7 @@ def test_the_settings_page_says_so_when_there_are_no_decisions_yet(moderator_for
     assert text_of(page, "spam-no-decisions") == (
         "No decisions yet to measure the thresholds by: in the last 30 days no moderator has "
         "decided on a response the model had scored.")
-    assert "The model has learned from 0 decisions that a response was spam and 0" in \
+    assert "The model has learned from 0 examples of spam and 0 of what" in \
         text_of(page, "spam-learned")
     assert 'id="spam-thresholds-table"' not in page
 

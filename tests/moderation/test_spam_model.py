@@ -221,3 +221,10 @@ def test_one_fold_of_the_youtube_collection_meets_the_floor():
     assert fold.model.ham_marked_share <= 0.01
     # The model takes spam out of the queue: the rules alone mark none of it.
     assert fold.model.marked > 0.5 and fold.rules.marked == 0
+
+
+def test_scores_read_as_a_moderator_reads_them():
+    from app.moderation.policy import score_text
+
+    assert [score_text(v) for v in (0.0, 0.5, 0.987, 0.994, 0.999, 0.99951, 1.0)] == [
+        "0.00", "0.50", "0.99", "0.994", "0.999", "over 0.999", "over 0.999"]
