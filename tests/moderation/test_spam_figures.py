@@ -200,8 +200,8 @@ def test_the_settings_page_shows_the_figures_beside_the_thresholds(moderator_for
     assert fieldset.index('name="hold_threshold"') < fieldset.index('id="spam-figures"')
     assert text_of(page, "spam-learned") == (
         "The model has learned from 25 examples of spam and 19 of what is not spam "
-        "(moderators' decisions and labelled files). It does not mark spam yet: it needs 20 of each, and until then it holds what it "
-        "would mark spam.")
+        "(moderators' decisions and labelled files). It does not mark spam yet: it needs 20 of "
+        "each, and until then it holds what it would mark spam.")
     assert text_of(page, "spam-current") == (
         "Of the 9 decisions moderators made in the last 30 days on responses the model had "
         "scored (5 spam, 4 not spam), the current thresholds (spam at 0.99, hold at 0.5) "
