@@ -38,6 +38,7 @@ from app.comments import fragments  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.core import fetch, pagecache, ratelimit  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
+from app.moderation.spam import store as spam_store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 # The interop tests need a real WordPress peer (`make interop` sets PARLEY_INTEROP=1): the normal
@@ -166,6 +167,7 @@ def forget_kept(app) -> None:
     between tests (ids and versions start again in an emptied database)."""
     pagecache.pages.clear()
     fragments.clear()
+    spam_store.kept.forget()
     for kept in ("parley_articles", "parley_settings", "parley_archive_months"):
         app.extensions.pop(kept, None)
 

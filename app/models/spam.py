@@ -33,6 +33,10 @@ class SpamTotals(db.Model):
     spam_features: Mapped[int] = mapped_column(default=0)
     ham_features: Mapped[int] = mapped_column(default=0)
     vocabulary: Mapped[int] = mapped_column(default=0)  # distinct features, counted after a change
+    # Which model this is (made when the row is) and how many changes it has had: a process
+    # keeps the counts it read while these two stay the same.
+    generation: Mapped[str] = mapped_column(String(32), default="")
+    version: Mapped[int] = mapped_column(default=0)
 
 
 class SpamFeature(db.Model):

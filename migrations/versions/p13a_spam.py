@@ -30,6 +30,8 @@ def upgrade():
     sa.Column('spam_features', sa.Integer(), nullable=False),
     sa.Column('ham_features', sa.Integer(), nullable=False),
     sa.Column('vocabulary', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_spam_totals'))
     )
     op.create_table('spam_examples',

@@ -197,3 +197,31 @@ def test_a_file_that_is_not_an_export_is_refused(runner, db, tmp_path):
     assert result.exit_code != 0 and "Not a readable WordPress export" in result.output
     assert _db.session.scalar(select(func.count()).select_from(SpamExample)) == 0
     assert _db.session.get(SpamTotals, 1) is None or store.totals().spam_docs == 0
+
+
+def selects(counter) -> int:
+    return sum(s.lstrip().upper().startswith("SELECT") for s in counter.statements)
+
+
+def test_a_process_keeps_the_counts_it_read_until_the_model_changes(article, count_queries):
+    for n in range(2):
+        decide_by_moderator(make_response(article, status=S.PENDING, body=f"{SPAMMY} {n}"),
+                            "spam")
+        decide_by_moderator(make_response(article, status=S.PENDING, body=f"{KIND} {n}"),
+                            "approve")
+    first = store.classify("comment", SPAMMY)
+    with count_queries() as counter:
+        again = store.classify("comment", SPAMMY)
+    assert again == first and selects(counter) == 1  # the totals only: the counts were kept
+    decide_by_moderator(make_response(article, status=S.PENDING, body=SPAMMY), "approve")
+    with count_queries() as counter:
+        changed = store.classify("comment", SPAMMY)
+    assert selects(counter) == 2  # a new version: the counts are read again
+    assert changed.value < first.value
+    assert changed.ham_learned == 3
+    # Retraining keeps counting versions: what was kept before it is never taken for it.
+    version = _db.session.get(SpamTotals, 1).version
+    store.retrain()
+    _db.session.commit()
+    assert _db.session.get(SpamTotals, 1).version > version
+    assert store.classify("comment", SPAMMY) == changed

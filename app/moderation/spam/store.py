@@ -8,6 +8,8 @@ the features are written in name order, so two learners never deadlock.
 
 from __future__ import annotations
 
+import secrets
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,11 +49,51 @@ def _insert():
     return insert
 
 
+def _totals_row():
+    return db.session.connection().exec_driver_sql(
+        "SELECT spam_docs, ham_docs, spam_features, ham_features, vocabulary, generation, "
+        "version FROM spam_totals WHERE id = 1").first()
+
+
 def totals() -> Totals:
-    row = db.session.connection().exec_driver_sql(
-        "SELECT spam_docs, ham_docs, spam_features, ham_features, vocabulary "
-        "FROM spam_totals WHERE id = 1").first()
-    return Totals(*row) if row is not None else Totals()
+    row = _totals_row()
+    return Totals(*row[:5]) if row is not None else Totals()
+
+
+class _Kept:
+    """The counts this process has read, for as long as the model has not changed: every
+    change adds one to the model's version (in the same transaction), and a process that
+    reads another version forgets what it kept. Features the model does not know are kept
+    too (as 0, 0), so a new word is asked for once."""
+
+    LIMIT = 200_000  # features; past it, start again
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.counts: dict[str, tuple[int, int]] = {}
+
+    def lookup(self, key: tuple, features: Sequence[str]) -> dict[str, tuple[int, int]]:
+        with self.lock:
+            if key != self.key or len(self.counts) > self.LIMIT:
+                self.key, self.counts = key, {}
+            kept = self.counts
+            missing = [f for f in features if f not in kept]
+        if missing:
+            found = counts_for(missing)
+            fresh = {f: found.get(f, (0, 0)) for f in missing}
+            with self.lock:
+                if self.key == key:
+                    self.counts.update(fresh)
+            kept = {**kept, **fresh}
+        return {f: kept[f] for f in features if kept[f] != (0, 0)}
+
+    def forget(self) -> None:
+        with self.lock:
+            self.key, self.counts = None, {}
+
+
+kept = _Kept()
 
 
 def counts_for(features: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -71,12 +113,16 @@ def counts_for(features: Sequence[str]) -> dict[str, tuple[int, int]]:
 
 
 def classify(kind: str, body: str, name: str = "", website: str = "") -> SpamScore:
-    """What the model says of a response: its score, what it learned from, and why."""
+    """What the model says of a response: its score, what it learned from, and why. One
+    query for the totals, and one for the counts this process has not read since the model
+    last changed."""
     found = feature_set.extract(body, name, website, kind)
-    model_totals = totals()
+    row = _totals_row()
+    model_totals = Totals(*row[:5]) if row is not None else Totals()
     if model_totals.spam_docs <= 0 or model_totals.ham_docs <= 0:
         return score(found, {}, model_totals)
-    return score(found, counts_for(found), model_totals, feature_set.describe)
+    key = (str(db.engine.url), row[5], row[6])
+    return score(found, kept.lookup(key, found), model_totals, feature_set.describe)
 
 
 def score_submission(submission: Submission, rules: Rules) -> SpamScore | None:
@@ -97,8 +143,8 @@ def remember(response: Response, spam: SpamScore | None, rules: Rules) -> None:
 # --- learning ----------------------------------------------------------------------------------
 
 def _ensure_totals() -> None:
-    db.session.execute(_insert()(SpamTotals.__table__).values(id=1)
-                       .on_conflict_do_nothing(index_elements=["id"]))
+    db.session.execute(_insert()(SpamTotals.__table__).values(
+        id=1, generation=secrets.token_hex(16)).on_conflict_do_nothing(index_elements=["id"]))
 
 
 def _recount_vocabulary() -> None:
@@ -242,7 +288,7 @@ def _merge(model: Counts) -> None:
     db.session.execute(update(totals_table).where(c.id == 1).values(
         spam_docs=c.spam_docs + model.spam_docs, ham_docs=c.ham_docs + model.ham_docs,
         spam_features=c.spam_features + model.spam_features,
-        ham_features=c.ham_features + model.ham_features))
+        ham_features=c.ham_features + model.ham_features, version=c.version + 1))
     _recount_vocabulary()
 
 
@@ -274,7 +320,10 @@ def retrain(now: datetime | None = None) -> tuple[int, int]:
     the model existed too) and every labelled file. Return how many spam and not spam."""
     backfill(now)
     db.session.execute(delete(SpamFeature.__table__))
-    db.session.execute(delete(SpamTotals.__table__))
+    c = SpamTotals.__table__.c
+    db.session.execute(update(SpamTotals.__table__).values(  # its version goes on counting
+        spam_docs=0, ham_docs=0, spam_features=0, ham_features=0, vocabulary=0,
+        version=c.version + 1))
     model = Counts()
     for example in db.session.scalars(select(SpamExample).execution_options(yield_per=500)):
         model.learn(_features_of(example), example.label == SpamLabel.SPAM.value)
