@@ -57,7 +57,7 @@ def _capitals(text: str) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 8:
         return None
-    share = sum(c.isupper() for c in letters) / len(letters)
+    share = sum(map(str.isupper, letters)) / len(letters)
     return "none" if share < 0.05 else "some" if share < 0.3 else "most" if share < 0.7 \
         else "all"
 

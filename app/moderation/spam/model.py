@@ -19,9 +19,11 @@ once (retraining) give the same model, whichever process or machine did each.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
 from app.moderation.policy import SpamScore
 
@@ -71,15 +73,15 @@ def score(features: Iterable[str], counts: Mapping[str, tuple[int, int]], totals
     mean = sum(w for w, _ in weighed) / len(weighed)
     value = _sigmoid(math.log(totals.spam_docs / totals.ham_docs) + EVIDENCE * mean)
     towards = 1 if value >= 0.5 else -1
-    ranked = sorted((t for t in weighed if t[0] * towards > 0),
-                    key=lambda t: (t[1].startswith("c:"), -round(t[0] * towards, 9),
-                                   _RANK.get(t[1].partition(":")[0], len(_RANK)), t[1]))
-    return SpamScore(value=value, clues=tuple(describe(f) for _, f in ranked[:CLUES]),
-                     **learned)
-
-
-# Between features that weigh the same, those that tell a person most come first.
-_RANK = {"link": 0, "w": 1, "site": 2, "name": 3, "tld": 4, "b": 5}
+    # Words, links and the rest before runs of letters, which say less to a person; between
+    # features that weigh the same, the first read (links, then the name, then words).
+    side = [(t, f) for w, f in weighed if (t := w * towards) > 0]
+    pool = [t for t in side if not t[1].startswith("c:")]
+    clues = heapq.nlargest(CLUES, pool, key=itemgetter(0))
+    if len(clues) < CLUES:
+        clues += heapq.nlargest(CLUES - len(clues), [t for t in side if t[1].startswith("c:")],
+                                key=itemgetter(0))
+    return SpamScore(value=value, clues=tuple(describe(f) for _, f in clues), **learned)
 
 
 class Counts:
