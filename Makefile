@@ -97,9 +97,11 @@ bench: install-test wrk
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 # The spam model on the YouTube Spam Collection in ../shared/corpus/spam/, one video left out
-# at a time; no database of the site's is touched.
+# at a time; no database of the site's is touched. SPAM_EVAL_DATABASE_URL (an empty database)
+# times classify() there instead of in a throwaway SQLite file.
 spam-eval: install
-	PARLEY_INSTANCE=$$(mktemp -d -t parley-spam-eval-XXXXXX) $(BIN)/flask spam eval $(SPAM_EVAL_FOLDER)
+	PARLEY_INSTANCE=$$(mktemp -d -t parley-spam-eval-XXXXXX) $(BIN)/flask spam eval \
+	  $(if $(SPAM_EVAL_DATABASE_URL),--database-url $(SPAM_EVAL_DATABASE_URL)) $(SPAM_EVAL_FOLDER)
 
 lint: install-test
 	$(BIN)/ruff check app tests wsgi.py

@@ -38,7 +38,7 @@ from app.moderation.spam.model import Counts, Totals, score
 # wrote it (Trash: not spam, but not wanted here); Spam says spam; held says nothing yet.
 LABELS = {ResponseStatus.APPROVED: SpamLabel.HAM, ResponseStatus.TRASH: SpamLabel.HAM,
           ResponseStatus.SPAM: SpamLabel.SPAM}
-BATCH = 500  # features per statement
+BATCH = 1000  # features per statement (a response has at most features.MAX_FEATURES)
 
 
 def _insert():
@@ -49,14 +49,36 @@ def _insert():
     return insert
 
 
-def _totals_row():
-    return db.session.connection().exec_driver_sql(
-        "SELECT spam_docs, ham_docs, spam_features, ham_features, vocabulary, generation, "
-        "version FROM spam_totals WHERE id = 1").first()
+_TOTALS = ("SELECT '' AS feature, spam_docs, ham_docs, spam_features, ham_features, vocabulary, "
+           "version, generation FROM spam_totals WHERE id = 1")
+
+
+def _read(features: Sequence[str]) -> tuple[tuple | None, dict[str, tuple[int, int]]]:
+    """The totals row and these features' counts, in one statement (one round trip): the
+    counts' rows under the totals' row, whose feature is '' (no feature is). Sent to the
+    driver as plain SQL: this runs for every response, and compiling an IN of hundreds of
+    values through the ORM took longer than the database took to answer it. PostgreSQL gets
+    one array parameter, so the text is always the same and psycopg prepares it once."""
+    connection = db.session.connection()
+    rest = " UNION ALL SELECT feature, spam, ham, 0, 0, 0, 0, '' FROM spam_features WHERE "
+    if not features:
+        rows = connection.exec_driver_sql(_TOTALS).fetchall()
+    elif connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(_TOTALS + rest + "feature = ANY(%s)",
+                                          (list(features),)).fetchall()
+    else:
+        rows = []
+        for start in range(0, len(features), BATCH):
+            chunk = tuple(features[start:start + BATCH])
+            rows += connection.exec_driver_sql(
+                _TOTALS + rest + f"feature IN ({', '.join(['?'] * len(chunk))})",
+                chunk).fetchall()
+    totals_row = next((r[1:] for r in rows if r[0] == ""), None)
+    return totals_row, {r[0]: (r[1], r[2]) for r in rows if r[0] != ""}
 
 
 def totals() -> Totals:
-    row = _totals_row()
+    row, _ = _read(())
     return Totals(*row[:5]) if row is not None else Totals()
 
 
@@ -71,58 +93,59 @@ class _Kept:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.key: tuple | None = None
-        self.counts: dict[str, tuple[int, int]] = {}
+        self.table: dict[str, tuple[int, int]] = {}
 
-    def lookup(self, key: tuple, features: Sequence[str]) -> dict[str, tuple[int, int]]:
+    def missing(self, features: Sequence[str]) -> list[str]:
+        """Which of these features this process has not kept."""
         with self.lock:
-            if key != self.key or len(self.counts) > self.LIMIT:
-                self.key, self.counts = key, {}
-            kept = self.counts
-            missing = [f for f in features if f not in kept]
-        if missing:
-            found = counts_for(missing)
-            fresh = {f: found.get(f, (0, 0)) for f in missing}
+            return [f for f in features if f not in self.table]
+
+    def counts(self, key: tuple, features: Sequence[str], fetched: dict[str, tuple[int, int]],
+               asked: list[str]) -> dict[str, tuple[int, int]]:
+        """The counts of `features` under the model `key`, given what was fetched, in the
+        same statement as the key, of those `asked` for."""
+        fresh = {f: fetched.get(f, (0, 0)) for f in asked}
+        out: dict[str, tuple[int, int]] = {}
+        gaps = []
+        with self.lock:
+            if key != self.key or len(self.table) > self.LIMIT:
+                self.key, self.table = key, {}
+            self.table.update(fresh)
+            for feature in features:
+                value = self.table.get(feature)
+                if value is None:
+                    gaps.append(feature)
+                elif value != (0, 0):
+                    out[feature] = value
+        if gaps:  # the model changed since the features were asked for: what was kept went
+            _, found = _read(gaps)
             with self.lock:
                 if self.key == key:
-                    self.counts.update(fresh)
-            kept = {**kept, **fresh}
-        return {f: kept[f] for f in features if kept[f] != (0, 0)}
+                    self.table.update((f, found.get(f, (0, 0))) for f in gaps)
+            out.update(found)
+        return out
 
     def forget(self) -> None:
         with self.lock:
-            self.key, self.counts = None, {}
+            self.key, self.table = None, {}
 
 
 kept = _Kept()
 
 
-def counts_for(features: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """The counts of these features, by primary key. Sent to the driver as plain SQL: this
-    runs for every response, and compiling an IN of hundreds of values through the ORM took
-    longer than the database took to answer it."""
-    connection = db.session.connection()
-    mark = "%s" if connection.dialect.paramstyle in ("format", "pyformat") else "?"
-    out: dict[str, tuple[int, int]] = {}
-    for start in range(0, len(features), BATCH):
-        chunk = tuple(features[start:start + BATCH])
-        rows = connection.exec_driver_sql(
-            "SELECT feature, spam, ham FROM spam_features WHERE feature IN "
-            f"({', '.join([mark] * len(chunk))})", chunk)
-        out.update((f, (s, h)) for f, s, h in rows.fetchall())
-    return out
-
-
 def classify(kind: str, body: str, name: str = "", website: str = "") -> SpamScore:
     """What the model says of a response: its score, what it learned from, and why. One
-    query for the totals, and one for the counts this process has not read since the model
-    last changed."""
+    statement reads the totals and the counts this process has not kept since the model
+    last changed (a second one only when it changed in between)."""
     found = feature_set.extract(body, name, website, kind)
-    row = _totals_row()
+    asked = kept.missing(found)
+    row, fetched = _read(asked)
     model_totals = Totals(*row[:5]) if row is not None else Totals()
     if model_totals.spam_docs <= 0 or model_totals.ham_docs <= 0:
         return score(found, {}, model_totals)
-    key = (str(db.engine.url), row[5], row[6])
-    return score(found, kept.lookup(key, found), model_totals, feature_set.describe)
+    key = (str(db.engine.url), row[6], row[5])  # generation, version
+    counts = kept.counts(key, found, fetched, asked)
+    return score(found, counts, model_totals, feature_set.describe)
 
 
 def score_submission(submission: Submission, rules: Rules) -> SpamScore | None:
