@@ -1,7 +1,8 @@
 """The spam model in the database: scoring a submission, learning a decision, retraining.
 
-Every process reads the counts it needs from the database for each submission (two indexed
-queries), so what one worker learned, every other worker and machine uses at once. Learning
+Every process reads the model's version with each submission, and the counts it has not kept
+since that version (one statement), so what one worker learned, every other worker and
+machine uses at once. Learning
 only adds to counts (UPDATE ... SET n = n + k), so concurrent learners never lose an update;
 the features are written in name order, so two learners never deadlock.
 """
