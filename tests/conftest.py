@@ -117,6 +117,8 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "SITE_TIMEZONE": "UTC",
     "SECRET_KEY": "test-secret-key-not-for-production",
+    # Thousands of accounts are made and logged in to: scrypt's 0.15 s each added minutes.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     # Test clients post forms within milliseconds of loading them: not a bot trap here. And
     # articles the tests publish notify the pages they link to only where a test asks.
     "DISCUSSION_DEFAULTS": {"min_fill_seconds": 0, "send_linkbacks": False},

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.core.text import clean_line, slugify
 from app.core.urls import clean_url
 from app.extensions import db
 from app.models import Role, User
+from app.models.user import hash_password
 
 MIN_PASSWORD_LENGTH = 10
 COMMON_PASSWORDS = frozenset({
@@ -81,7 +81,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def _burn_hash(password: str) -> None:
-    generate_password_hash(password)
+    hash_password(password)
 
 
 def user_for_session(session_id: str) -> User | None:

@@ -36,6 +36,20 @@ def test_create_user_normalises_email_hashes_password_and_refuses_duplicates(db)
         services.create_user("ada@example.org", "Someone", "another good one")
 
 
+def test_passwords_are_hashed_with_scrypt_unless_configured(app, db, monkeypatch):
+    # The suite configures a cheap method; without it a site gets werkzeug's scrypt.
+    monkeypatch.delitem(app.config, "PASSWORD_HASH_METHOD")
+    strong = services.create_user("s@example.org", "Strong", "tangerine bicycle")
+    assert strong.password_hash.startswith("scrypt:32768:8:1$")
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+    cheap = services.create_user("c@example.org", "Cheap", "tangerine bicycle")
+    assert cheap.password_hash.startswith("pbkdf2:sha256:1000$")
+    # Each hash names its method: both still check, whatever is configured now.
+    assert services.authenticate("s@example.org", "tangerine bicycle") == strong
+    assert services.authenticate("c@example.org", "tangerine bicycle") == cheap
+    assert services.authenticate("s@example.org", "tangerine bicycle!") is None
+
+
 def test_user_slugs_stay_unique(db):
     first = services.create_user("a@example.org", "Sam Lee", None)
     second = services.create_user("b@example.org", "Sam Lee", None)
