@@ -1,10 +1,10 @@
-"""Engine settings that differ by database: SQLite gets WAL mode and foreign keys."""
+"""What differs by database: SQLite gets WAL mode and foreign keys; both have ON CONFLICT."""
 
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from app.extensions import db
 
@@ -22,6 +22,16 @@ def _sqlite_pragmas(busy_timeout_ms: int):
         cursor.close()
 
     return on_connect
+
+
+def insert_for(bind: Engine | Connection):
+    """The `insert()` of the bind's dialect, which has ON CONFLICT (PostgreSQL's or SQLite's,
+    the two databases Parley runs on)."""
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def is_busy_error(error: BaseException) -> bool:

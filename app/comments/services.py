@@ -222,7 +222,7 @@ def submit_comment(article: Article | None, data: CommentInput, commenter: Comme
     decision = decide(submission, history, settings, spam)
     response = Response(
         article=article, kind=kind, title=title, question_tags=tags, status=decision.status,
-        moderation_reason=decision.reason[:300], author_name=name, author_email=email.lower(),
+        moderation_reason=decision.reason, author_name=name, author_email=email.lower(),
         author_url=website, author_ip=commenter.ip, user_agent=commenter.user_agent[:500],
         user=commenter.user, body_source=body, body_html=render_comment(body),
         created_at=commenter.now,
@@ -340,7 +340,7 @@ def edit_comment(response: Response, body: str, commenter: Commenter,
     elif decision.status is not before:
         moderation.set_status(response, decision.status, commenter.now, reason)
     elif before is ResponseStatus.PENDING:
-        response.moderation_reason = reason[:300]  # why it waits may have changed
+        response.moderation_reason = reason  # why it waits may have changed
     moderation.record(response, commenter.user, moderation.A.EDIT, before, commenter.now,
                       via=moderation.Via.AUTHOR)
     if before is ResponseStatus.APPROVED and response.status is ResponseStatus.PENDING:

@@ -28,6 +28,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection, Engine
 
+from app.database import insert_for
 from app.models import CacheScope
 from app.models.types import utcnow
 
@@ -55,11 +56,7 @@ def bump(connection: Connection, names: Iterable[str], now: datetime | None = No
     names = sorted({*names, ANY})
     now = now or utcnow()
     table = CacheScope.__table__
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values([{"name": n, "version": 1, "changed_at": now}
+    statement = insert_for(connection)(table).values([{"name": n, "version": 1, "changed_at": now}
                                       for n in names])
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.name],

@@ -361,7 +361,7 @@ def store(incoming: Incoming, source: str, target: Target, page: source_page.Sou
         status_changed_at=now, **fields)
     decision = decision or _decide(response, incoming.kind, fields, source, incoming)
     response.status = decision.status
-    response.moderation_reason = decision.reason[:300]
+    response.moderation_reason = decision.reason
     response.approved_at = now if decision.status is ResponseStatus.APPROVED else None
     db.session.add(response)
     db.session.flush()
@@ -477,7 +477,7 @@ def _update(response: Response, incoming: Incoming, page: source_page.SourcePage
         if decision.status is not response.status:
             moderation.set_status(response, decision.status, now, decision.reason)
             response.approved_at = now if decision.status is ResponseStatus.APPROVED else None
-        response.moderation_reason = decision.reason[:300]
+        response.moderation_reason = decision.reason
     moderation.record(response, None, moderation.A.UPDATE, before, now,
                       via=moderation.Via.SOURCE)
     if response.status is ResponseStatus.PENDING and before is not ResponseStatus.PENDING:
@@ -489,7 +489,7 @@ def _remove(response: Response | None, why: str, now: datetime) -> None:
     """Delete a stored webmention whose source took it back (the audit log keeps a row)."""
     if response is None:
         return
-    response.moderation_reason = f"deleted: {why}"[:300]
+    response.moderation_reason = f"deleted: {why}"
     moderation.record(response, None, moderation.A.DELETE, response.status, now,
                       via=moderation.Via.SOURCE, gone=True)
     db.session.flush()

@@ -21,7 +21,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -59,10 +59,19 @@ def _enum(cls, name, **options):
                 validate_strings=True, **options)
 
 
+REASON_LENGTH = 300
+
+
 class Response(db.Model):
     """One response to an article, whatever its kind; threads through parent and path."""
 
     __tablename__ = "responses"
+
+    @validates("moderation_reason")
+    def _cut_reason(self, _key: str, reason: str) -> str:
+        """Every reason fits its column: a longer one (the spam model's clues, a linkback's
+        title) is cut, with an ellipsis, wherever it was set."""
+        return reason if len(reason) <= REASON_LENGTH else reason[:REASON_LENGTH - 1] + "…"
     __table_args__ = (
         Index("ix_responses_article_status_path", "article_id", "status", "path"),
         # The moderation queue's tabs, newest first (the id breaks ties, so that PostgreSQL
@@ -119,7 +128,7 @@ class Response(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body_source: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
-    moderation_reason: Mapped[str] = mapped_column(String(300), default="")
+    moderation_reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
     # What the spam model said when the response arrived (or was last edited): its score,
     # its outcome (a policy.SpamOutcome) and the features that weighed most, in words.
     spam_score: Mapped[float | None] = mapped_column(Float)

@@ -95,7 +95,7 @@ def set_status(response: Response, status: ResponseStatus, now: datetime, reason
         response.previous_status = response.status
     response.status = status
     response.status_changed_at = now
-    response.moderation_reason = reason[:300]
+    response.moderation_reason = reason
     if status is S.APPROVED and response.approved_at is None:
         response.approved_at = now
 

@@ -415,3 +415,19 @@ def test_purge_with_nothing_old_does_nothing(db):
     make_response(make_article(), status=S.SPAM, status_changed_at=utcnow())
     assert purge_spam_and_trash(utcnow(), 30) == 0
     assert events(db) == []
+
+
+def test_a_reason_longer_than_its_column_is_cut_wherever_it_is_set(db):
+    # The spam model's clues or a linkback's title can make a reason long; PostgreSQL refuses
+    # more than the column's 300 characters, so every way of setting one must cut it.
+    article = make_article(title="Long reasons")
+    direct = make_response(article, status=ResponseStatus.PENDING)
+    moved = make_response(article, status=ResponseStatus.PENDING)
+    direct.moderation_reason = "held: " + "very " * 100 + "long"
+    services.set_status(moved, ResponseStatus.SPAM, utcnow(), "spam: " + "x" * 400)
+    short = make_response(article, status=ResponseStatus.PENDING, moderation_reason="held: a link")
+    db.session.commit()
+    db.session.expire_all()
+    assert len(direct.moderation_reason) == 300 and direct.moderation_reason.endswith("ver…")
+    assert len(moved.moderation_reason) == 300 and moved.moderation_reason.endswith("x…")
+    assert short.moderation_reason == "held: a link"

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
+from app.database import insert_for
 from app.extensions import db
 from app.models import (
     ExampleSource,
@@ -43,11 +44,7 @@ BATCH = 1000  # features per statement (a response has at most features.MAX_FEAT
 
 
 def _insert():
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+    return insert_for(db.session.get_bind())
 
 
 _TOTALS = ("SELECT '' AS feature, spam_docs, ham_docs, spam_features, ham_features, vocabulary, "
