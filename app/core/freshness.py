@@ -56,8 +56,8 @@ def bump(connection: Connection, names: Iterable[str], now: datetime | None = No
     names = sorted({*names, ANY})
     now = now or utcnow()
     table = CacheScope.__table__
-    statement = insert_for(connection)(table).values([{"name": n, "version": 1, "changed_at": now}
-                                      for n in names])
+    rows = [{"name": n, "version": 1, "changed_at": now} for n in names]
+    statement = insert_for(connection)(table).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.name],
         set_={"version": table.c.version + 1, "changed_at": statement.excluded.changed_at})

@@ -66,12 +66,6 @@ class Response(db.Model):
     """One response to an article, whatever its kind; threads through parent and path."""
 
     __tablename__ = "responses"
-
-    @validates("moderation_reason")
-    def _cut_reason(self, _key: str, reason: str) -> str:
-        """Every reason fits its column: a longer one (the spam model's clues, a linkback's
-        title) is cut, with an ellipsis, wherever it was set."""
-        return reason if len(reason) <= REASON_LENGTH else reason[:REASON_LENGTH - 1] + "…"
     __table_args__ = (
         Index("ix_responses_article_status_path", "article_id", "status", "path"),
         # The moderation queue's tabs, newest first (the id breaks ties, so that PostgreSQL
@@ -195,6 +189,12 @@ class Response(db.Model):
     PATH_WIDTH = 10
     # The most levels a path can hold: 10 digits and a dot a level, in String(1000).
     PATH_LEVELS = (1000 + 1) // (PATH_WIDTH + 1)
+
+    @validates("moderation_reason")
+    def _cut_reason(self, _key: str, reason: str) -> str:
+        """Every reason fits its column: a longer one (the spam model's clues, a linkback's
+        title) is cut, with an ellipsis, wherever it was set."""
+        return reason if len(reason) <= REASON_LENGTH else reason[:REASON_LENGTH - 1] + "…"
 
     def place_under(self, parent: Response | None, max_depth: int | None = None) -> None:
         """Set path, depth and thread from the parent; the response must have an id already.
